@@ -1,0 +1,115 @@
+"""MPS homicide victims (London Datastore "MPS Homicide Dashboard Data", CKAN id 2l1w8).
+
+One row per victim, dated by the month the MPS **recorded** the death as a homicide
+(not necessarily the month of the attack). Excludes homicides recorded by the City of
+London Police and British Transport Police.
+
+Three public layouts are accepted:
+- ``Recorded Date`` as ``Jan 2003``, ``Method of Killing``, Domestic Abuse Yes/No (Datastore CSV);
+- ``Recorded Year`` + ``Recorded Month`` with header ``MethodofKilling`` (spreadsheet export);
+- the 2025 layout: a leading ``Homicide ID`` column, otherwise as the first.
+
+Schema of :func:`load_homicide_victims` (one row per victim):
+    month           datetime64[ns]  first day of the recorded month
+    borough_code    string          GSS code, or "UNASSIGNED" (source label Unmapped/Heathrow)
+    age_group       category        ordered: 0 to 12 < 13 to 19 < ... < 65 and over
+    sex             string          Male / Female / Unknown
+    method          string          method of killing, e.g. "Knife or Sharp Implement"
+    domestic_abuse  bool
+    offence_type    string          Murder / Manslaughter / Corporate Manslaughter / Infanticide
+    solved          bool
+    ethnicity       string          officer-observed: White / Black / Asian / Other / Unrecorded / Unknown
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.geography import BoroughLookup
+from loaders.validation import (
+    SourceError,
+    map_labels,
+    normalise_header,
+    parse_counts,
+    parse_months,
+    read_csv_as_text,
+    require_columns,
+)
+
+FILE_PATTERN = "homicide/*homicide_victims*.csv"
+KNIFE_METHOD = "Knife or Sharp Implement"
+AGE_GROUPS = ["0 to 12", "13 to 19", "20 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 and over"]
+AGE_GROUP_TYPE = pd.CategoricalDtype(AGE_GROUPS, ordered=True)
+
+METHODS = {
+    "Knife or Sharp Implement": KNIFE_METHOD,
+    "Shooting": "Shooting",
+    "Blunt Implement": "Blunt Implement",
+    "Physical Assault, no weapon": "Physical Assault, no weapon",
+    "Other Methods of Killing": "Other Methods of Killing",
+    "Other Method of Killing": "Other Methods of Killing",
+    "Not known/Not Recorded": "Not known/Not Recorded",
+}
+SEXES = {"Male": "Male", "Female": "Female", "Unknown": "Unknown", "Unrecorded": "Unknown"}
+DOMESTIC_ABUSE = {"Domestic Abuse": True, "Not Domestic Abuse": False, "Yes": True, "No": False}
+OFFENCE_TYPES = {name: name for name in ("Murder", "Manslaughter", "Corporate Manslaughter", "Infanticide")}
+SOLVED = {"Solved": True, "Unsolved": False}
+ETHNICITIES = {
+    "White": "White",
+    "Black": "Black",
+    "Asian": "Asian",
+    "Other": "Other",
+    "Unrecorded / Unknown": "Unrecorded / Unknown",
+    "Not Recorded / Unknown": "Unrecorded / Unknown",
+}
+MONTH_FORMATS = ["%b %Y", "%B %Y", "%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%b-%y"]
+COMMON_COLUMNS = [
+    "count_of_victims",
+    "age_group",
+    "sex",
+    "method_of_killing",
+    "domestic_abuse",
+    "homicide_offence_type",
+    "solved_status",
+    "borough",
+    "officer_observed_ethnicity",
+]
+
+
+def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
+    """One row per homicide victim from any of the three public layouts (see module doc)."""
+    table = read_csv_as_text(path)
+    table.columns = [normalise_header(c) for c in table.columns]
+    table = table.rename(columns={"methodofkilling": "method_of_killing"})
+    if "recorded_date" in table.columns:
+        require_columns(table, COMMON_COLUMNS, path, "MPS homicide victims")
+        month = parse_months(table["recorded_date"], path, "Recorded Date", MONTH_FORMATS)
+    else:
+        require_columns(table, COMMON_COLUMNS + ["recorded_year", "recorded_month"], path, "MPS homicide victims")
+        joined = table["recorded_month"].str.strip() + " " + table["recorded_year"].str.strip()
+        month = parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"])
+    count = parse_counts(table["count_of_victims"], path, "Count of Victims")
+    if (count != 1).any():
+        raise SourceError(path, "expected one victim per row (Count of Victims = 1)", "Count of Victims")
+    victims = pd.DataFrame(
+        {
+            "month": month,
+            "borough_code": lookup.codes_for_labels(table["borough"], path, "Borough"),
+            "age_group": map_labels(table["age_group"], {a: a for a in AGE_GROUPS}, path, "Age Group").astype(
+                AGE_GROUP_TYPE
+            ),
+            "sex": map_labels(table["sex"], SEXES, path, "Sex").astype("string"),
+            "method": map_labels(table["method_of_killing"], METHODS, path, "Method of Killing").astype("string"),
+            "domestic_abuse": map_labels(table["domestic_abuse"], DOMESTIC_ABUSE, path, "Domestic Abuse").astype(bool),
+            "offence_type": map_labels(table["homicide_offence_type"], OFFENCE_TYPES, path, "Homicide Offence Type").astype(
+                "string"
+            ),
+            "solved": map_labels(table["solved_status"], SOLVED, path, "Solved Status").astype(bool),
+            "ethnicity": map_labels(table["officer_observed_ethnicity"], ETHNICITIES, path, "Officer Observed Ethnicity").astype(
+                "string"
+            ),
+        }
+    )
+    return victims.sort_values(["month", "borough_code"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,106 @@
+"""MPS Monthly Crime Dashboard, knife crime (London Datastore CKAN id e5n6w, "KnifeCrimeData").
+
+Monthly counts by borough. The source repeats the same counts at Safer Neighbourhood
+Team level; only ``Area Type == "Borough"`` rows are used, never both. Zero counts are
+not stored in the source, so every borough x month x subtype x measure is zero-filled.
+
+The "Knife Injury Victims" subtypes count **victims aged 1-24** (under measure
+"Offences" in the source); "non DA" excludes domestic abuse. The other subtypes count
+**offences**. Dates are the month the offence was recorded.
+
+Accepted layouts: the original CSV headers (``Month_Year``, ``Area Type``,
+``Borough_SNT``, ``Area name``, ``Area code``, ``Crime Type``, ``Crime Subtype``,
+``Measure``, ``Count``, ...) and the lower_snake_case parquet copy; CSV or parquet.
+
+Schema of :func:`load_knife_crime`:
+    month          datetime64[ns]  first day of the recorded month
+    borough_code   string          GSS code, or "UNASSIGNED" (source "Other / NK")
+    subtype        string          one of SUBTYPES
+    measure        string          "Offences" or "Positive Outcomes"
+    count          int64           offences, positive outcomes, or victims (see above)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.geography import NOT_ASSIGNED_CODE, BoroughLookup
+from loaders.validation import (
+    SourceError,
+    normalise_header,
+    parse_counts,
+    parse_months,
+    read_csv_as_text,
+    read_parquet_table,
+    reject_duplicates,
+    require_columns,
+)
+
+FILE_PATTERNS = ["knife_crime/*knife*.parquet", "knife_crime/*knife*.csv", "knife_crime/*KnifeCrimeData*.csv"]
+SUBTYPES = [
+    "Knife Crime",
+    "Knife Crime with Injury",
+    "Knife Crime with Injury (Personal Robbery)",
+    "Knife Injury Victims (1-24)",
+    "Knife Injury Victims (non DA 1-24)",
+]
+MEASURES = ["Offences", "Positive Outcomes"]
+REQUIRED = ["month_year", "area_type", "borough_snt", "area_name", "area_code", "crime_type", "crime_subtype", "measure", "count"]
+MONTH_FORMATS = ["%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%b-%y", "%b %Y", "%Y%m"]
+
+
+def read_knife_file(path: Path) -> pd.DataFrame:
+    """The raw table with normalised headers, from CSV or parquet."""
+    path = Path(path)
+    table = read_parquet_table(path) if path.suffix == ".parquet" else read_csv_as_text(path)
+    table.columns = [normalise_header(c) for c in table.columns]
+    require_columns(table, REQUIRED, path, "MPS Monthly Crime Dashboard knife")
+    return table
+
+
+def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
+    """Zero-filled monthly knife-crime counts by borough (see module doc for the schema)."""
+    table = read_knife_file(path)
+    knife = table[table["crime_type"].astype("string").str.strip() == "Knife Crime"]
+    boroughs = knife[knife["area_type"].astype("string").str.strip() == "Borough"]
+    if boroughs.empty:
+        raise SourceError(path, "no rows with Area Type 'Borough' and Crime Type 'Knife Crime'", "Area Type")
+    text_key = ["month_year", "borough_snt", "area_name", "area_code", "crime_subtype", "measure"]
+    reject_duplicates(boroughs.astype({c: "string" for c in text_key}), text_key, path)
+    subtype = boroughs["crime_subtype"].astype("string").str.strip()
+    measure = boroughs["measure"].astype("string").str.strip()
+    for column, values, allowed in (("Crime Subtype", subtype, SUBTYPES), ("Measure", measure, MEASURES)):
+        unknown = sorted(set(values.dropna()) - set(allowed))
+        if unknown or values.isna().any():
+            raise SourceError(path, f"unknown value(s) {unknown or ['<blank>']}; expected {allowed}", column)
+    tidy = pd.DataFrame(
+        {
+            "month": parse_months(boroughs["month_year"], path, "Month_Year", MONTH_FORMATS),
+            "borough_code": lookup.codes_for_labels(boroughs["borough_snt"], path, "Borough_SNT"),
+            "subtype": subtype,
+            "measure": measure,
+            "count": parse_counts(boroughs["count"], path, "Count"),
+        }
+    )
+    summed = tidy.groupby(["month", "borough_code", "subtype", "measure"], observed=True)["count"].sum()
+    area_codes = [*lookup.boroughs["borough_code"], NOT_ASSIGNED_CODE]
+    return zero_fill(summed, area_codes, path)
+
+
+def zero_fill(summed: pd.Series, area_codes: list[str], path: Path) -> pd.DataFrame:
+    """Every month in range x every area x (subtype, measure) pair the source uses, absent = 0."""
+    months = summed.index.get_level_values("month")
+    all_months = pd.date_range(months.min(), months.max(), freq="MS")
+    if len(all_months) != months.nunique():
+        missing = sorted(set(all_months) - set(months))
+        raise SourceError(path, f"no rows at all for month(s) {[m.strftime('%Y-%m') for m in missing[:3]]}", "Month_Year")
+    pairs = summed.index.droplevel(["month", "borough_code"]).unique()
+    full = pd.MultiIndex.from_tuples(
+        [(m, c, s, me) for m in all_months for c in sorted(area_codes) for s, me in pairs],
+        names=summed.index.names,
+    )
+    filled = summed.reindex(full, fill_value=0).reset_index()
+    filled["month"] = filled["month"].astype("datetime64[ns]")
+    return filled.astype({"borough_code": "string", "subtype": "string", "measure": "string", "count": "int64"})

@@ -1,0 +1,153 @@
+"""Checks at the boundary between a public file and the project.
+
+Every problem in an input file is raised as one :class:`SourceError` that names
+the file, the column (where there is one) and the problem in plain words.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+
+class SourceError(ValueError):
+    """A public input file cannot be used as it is."""
+
+    def __init__(self, file: str | Path, problem: str, column: str | None = None):
+        self.file = str(file)
+        self.column = column
+        self.problem = problem
+        where = f"{self.file}: column '{column}'" if column else self.file
+        super().__init__(f"{where}: {problem}")
+
+
+def normalise_header(name: str) -> str:
+    """'Month_Year' / 'Area Type' / ' Count ' -> 'month_year' / 'area_type' / 'count'."""
+    return re.sub(r"[\s_]+", "_", str(name).strip().lstrip("\ufeff")).lower()
+
+
+def read_csv_as_text(path: Path) -> pd.DataFrame:
+    """Read a UTF-8 CSV (with or without BOM) with every column as text.
+
+    Empty cells become "". Raises SourceError for an empty file, bytes that are
+    not UTF-8, or rows whose field count differs from the header's.
+    """
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise SourceError(path, "the file is empty")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise SourceError(
+            path, f"not UTF-8 text (byte {err.start}: {raw[err.start:err.start + 1]!r}); wrong encoding?"
+        ) from None
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(encoding="utf-8"),
+            convert_options=pacsv.ConvertOptions(
+                column_types=_all_text(raw), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+        raise SourceError(path, f"not a well-formed CSV (truncated or damaged?): {err}") from None
+    frame = table.to_pandas()
+    if frame.empty:
+        raise SourceError(path, "the file has a header but no rows")
+    return frame
+
+
+def _all_text(raw: bytes) -> dict[str, pa.DataType]:
+    header = pacsv.read_csv(
+        io.BytesIO(raw.split(b"\n", 1)[0] + b"\n"),
+        read_options=pacsv.ReadOptions(encoding="utf-8"),
+    ).column_names
+    return {name: pa.string() for name in header}
+
+
+def read_parquet_table(path: Path) -> pd.DataFrame:
+    """Read a parquet file; a truncated or non-parquet file raises SourceError."""
+    if Path(path).stat().st_size == 0:
+        raise SourceError(path, "the file is empty")
+    try:
+        frame = pq.read_table(path).to_pandas()
+    except (pa.ArrowInvalid, OSError) as err:
+        raise SourceError(path, f"not a readable parquet file (truncated download?): {err}") from None
+    if frame.empty:
+        raise SourceError(path, "the file has no rows")
+    return frame
+
+
+def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout: str) -> None:
+    """Raise SourceError naming the first required column that is missing."""
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise SourceError(
+            file,
+            f"missing from the {layout} layout (columns found: {', '.join(map(str, frame.columns))})",
+            column=missing[0],
+        )
+
+
+def parse_counts(values: pd.Series, file: Path, column: str) -> pd.Series:
+    """Whole, non-negative counts as int64; blanks and text raise SourceError.
+
+    Thousands separators ("8,945,309") are accepted.
+    """
+    text = values.astype("string").str.replace(",", "", regex=False).str.strip()
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise SourceError(
+            file,
+            f"row {position + 1}: {values.iloc[position]!r} is not a whole count of zero or more",
+            column=column,
+        )
+    return numbers.astype("int64")
+
+
+def parse_months(values: pd.Series, file: Path, column: str, formats: list[str]) -> pd.Series:
+    """First day of each month as datetime64; the first format that parses every row wins."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        if values.isna().any():
+            raise SourceError(file, "blank date", column=column)
+        return values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    text = values.astype("string").str.strip()
+    for fmt in formats:
+        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            return parsed.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
+    position = int(parsed.isna().to_numpy().argmax())
+    raise SourceError(
+        file,
+        f"row {position + 1}: {values.iloc[position]!r} is not a month (expected e.g. {', '.join(formats)})",
+        column=column,
+    )
+
+
+def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:
+    """Raise SourceError if two rows are identical on every column in ``key``."""
+    duplicated = frame.duplicated(key, keep=False)
+    if duplicated.any():
+        example = frame.loc[duplicated, key].iloc[0].to_dict()
+        raise SourceError(
+            file, f"{int(duplicated.sum())} duplicate rows, e.g. {example}", column=", ".join(key)
+        )
+
+
+def map_labels(values: pd.Series, mapping: dict[str, object], file: Path, column: str) -> pd.Series:
+    """Map source labels through ``mapping``; an unknown label raises SourceError."""
+    text = values.astype("string").str.strip()
+    unknown = sorted(set(text.dropna().unique()) - set(mapping))
+    if unknown or text.isna().any():
+        shown = unknown[:5] or ["<blank>"]
+        raise SourceError(file, f"unknown value(s) {shown}; expected one of {sorted(mapping)}", column=column)
+    return text.map(mapping)

@@ -1,0 +1,175 @@
+"""Every malformed input raises one SourceError naming file, column and problem."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from loaders.borough_crime import load_borough_crime_file
+from loaders.homicide_victims import load_homicide_victims
+from loaders.knife_crime import load_knife_crime
+from loaders.population import load_mid_year_estimates
+from loaders.stop_search import load_stop_search
+from loaders.validation import SourceError
+from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, VICTIMS_2020
+
+KNIFE_HEADER = "Month_Year,Area Type,Borough_SNT,Area name,Area code,Crime Type,Crime Subtype,Measure,Financial Year,Count,Refresh Date"
+KNIFE_ROWS = [
+    "2024-04-01,Borough,Croydon,Croydon,E09000008,Knife Crime,Knife Crime,Offences,fy24-25,30,2026-03-18",
+    "2024-04-01,Borough,Barnet,Barnet,E09000003,Knife Crime,Knife Crime,Offences,fy24-25,12,2026-03-18",
+    "2024-05-01,Borough,Croydon,Croydon,E09000008,Knife Crime,Knife Injury Victims (non DA 1-24),Offences,fy24-25,4,2026-03-18",
+]
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path
+
+
+def knife_csv(tmp_path, header=KNIFE_HEADER, rows=KNIFE_ROWS, name="M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv"):
+    return write(tmp_path, name, "\n".join([header, *rows]) + "\n")
+
+
+def expect_error(call, file_name, column_part, problem_part):
+    with pytest.raises(SourceError) as caught:
+        call()
+    message = str(caught.value)
+    assert file_name in message
+    if column_part:
+        assert column_part.lower() in (caught.value.column or "").lower()
+    assert problem_part.lower() in message.lower(), message
+    return caught.value
+
+
+def test_good_original_csv_layout_loads(tmp_path, lookup):
+    knife = load_knife_crime(knife_csv(tmp_path), lookup)
+    assert knife.month.nunique() == 2
+    croydon_april = knife[(knife.borough_code == "E09000008") & (knife.month == "2024-04-01") & (knife.subtype == "Knife Crime")]
+    assert croydon_april["count"].tolist() == [30]
+    # zero-filled: Croydon's victims in April are absent in the file, so 0
+    assert knife[(knife.borough_code == "E09000008") & (knife.month == "2024-04-01") & (knife.subtype.str.contains("Victims"))]["count"].tolist() == [0]
+
+
+def test_missing_column(tmp_path, lookup):
+    path = knife_csv(tmp_path, header=KNIFE_HEADER.replace(",Count,", ",Refresh,"))
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "count", "missing")
+
+
+def test_renamed_column_in_homicide_file(tmp_path, lookup):
+    text = VICTIMS_2020.read_text(encoding="utf-8").replace("Method of Killing", "Weapon", 1)
+    path = write(tmp_path, "victims.csv", text)
+    expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "method_of_killing", "missing")
+
+
+def test_unparseable_date(tmp_path, lookup):
+    rows = [KNIFE_ROWS[0].replace("2024-04-01", "April-ish"), *KNIFE_ROWS[1:]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Month_Year", "'April-ish' is not a month")
+
+
+def test_unparseable_homicide_date(tmp_path, lookup):
+    text = VICTIMS_2020.read_text(encoding="utf-8").replace("Jan 2003", "Janvier 2003", 1)
+    path = write(tmp_path, "victims.csv", text)
+    expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "Recorded Date", "Janvier 2003")
+
+
+@pytest.mark.parametrize("bad", ["-3", "twelve", "2.5", ""])
+def test_bad_counts(tmp_path, lookup, bad):
+    rows = [KNIFE_ROWS[0].replace(",30,", f",{bad},"), *KNIFE_ROWS[1:]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Count", "not a whole count")
+
+
+def test_unknown_borough(tmp_path, lookup):
+    rows = [KNIFE_ROWS[0].replace("Croydon,Croydon", "Gotham,Gotham"), *KNIFE_ROWS[1:]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Borough_SNT", "Gotham")
+
+
+def test_duplicate_rows(tmp_path, lookup):
+    path = knife_csv(tmp_path, rows=[*KNIFE_ROWS, KNIFE_ROWS[0]])
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "month_year", "duplicate")
+
+
+def test_duplicate_rows_borough_crime(tmp_path, lookup):
+    lines = CRIME_RECENT_CSV.read_text(encoding="utf-8").splitlines()
+    path = write(tmp_path, "recent.csv", "\n".join(lines + [lines[5]]) + "\n")
+    expect_error(lambda: load_borough_crime_file(path, lookup), "recent.csv", "majortext", "duplicate")
+
+
+def test_empty_file(tmp_path, lookup):
+    path = write(tmp_path, "empty.csv", "")
+    expect_error(lambda: load_knife_crime(path, lookup), "empty.csv", None, "empty")
+
+
+def test_header_only(tmp_path, lookup):
+    path = knife_csv(tmp_path, rows=[])
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, None, "no rows")
+
+
+def test_wrong_encoding(tmp_path, lookup):
+    rows = [KNIFE_ROWS[0].replace("Croydon,Croydon", "Croydon,Cröydon"), *KNIFE_ROWS[1:]]
+    path = write(tmp_path, "latin1.csv", "\n".join([KNIFE_HEADER, *rows]) + "\n", encoding="latin-1")
+    expect_error(lambda: load_knife_crime(path, lookup), "latin1.csv", None, "not UTF-8")
+
+
+def test_truncated_csv(tmp_path, lookup):
+    text = "\n".join([KNIFE_HEADER, *KNIFE_ROWS])
+    path = write(tmp_path, "cut.csv", text[: text.rfind(",Offences")])
+    expect_error(lambda: load_knife_crime(path, lookup), "cut.csv", None, "truncated")
+
+
+def test_truncated_parquet(tmp_path, lookup):
+    path = write(tmp_path, "cut.parquet", KNIFE_PARQUET.read_bytes()[:50_000])
+    expect_error(lambda: load_knife_crime(path, lookup), "cut.parquet", None, "not a readable parquet")
+
+
+def test_truncated_json(tmp_path, locator):
+    path = write(tmp_path, "2024-11.json", (API_JSON_DIR / "2024-11.json").read_bytes()[:100_000])
+    expect_error(lambda: load_stop_search(path, locator), "2024-11.json", None, "not valid JSON")
+
+
+def test_stop_search_bad_coordinate(tmp_path, locator):
+    records = json.loads((API_JSON_DIR / "2024-11.json").read_text())[:5]
+    records[2]["location"]["latitude"] = "north-ish"
+    path = write(tmp_path, "2024-11.json", json.dumps(records))
+    expect_error(lambda: load_stop_search(path, locator), "2024-11.json", "Latitude", "north-ish")
+
+
+def test_stop_search_csv_missing_column(tmp_path, locator):
+    path = write(tmp_path, "2024-11-metropolitan-stop-and-search.csv", "Type,Date,Latitude\nPerson search,2024-11-01T10:00:00+00:00,51.5\n")
+    expect_error(lambda: load_stop_search(path, locator), path.name, "Part of a policing operation", "missing")
+
+
+def test_stop_search_bad_datetime(tmp_path, locator):
+    records = json.loads((API_JSON_DIR / "2024-11.json").read_text())[:5]
+    records[1]["datetime"] = "yesterday"
+    path = write(tmp_path, "2024-11.json", json.dumps(records))
+    expect_error(lambda: load_stop_search(path, locator), "2024-11.json", "Date", "yesterday")
+
+
+def test_unknown_method_of_killing(tmp_path, lookup):
+    text = VICTIMS_2020.read_text(encoding="utf-8").replace("Knife or Sharp Implement", "Poison", 1)
+    path = write(tmp_path, "victims.csv", text)
+    expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "Method of Killing", "Poison")
+
+
+def test_population_negative(tmp_path):
+    source = next((p for p in (KNIFE_PARQUET.parents[1] / "population").glob("ons_mye2_persons_sya_mid2024*.csv")))
+    lines = source.read_text(encoding="utf-8-sig").splitlines()
+    croydon = next(i for i, line in enumerate(lines) if line.startswith("E09000008"))
+    cells = lines[croydon].split(",")
+    cells[10] = "-5"
+    lines[croydon] = ",".join(cells)
+    path = write(tmp_path, "ons_mye2_persons_sya_mid2024.csv", "\n".join(lines) + "\n")
+    expect_error(lambda: load_mid_year_estimates(path), path.name, "single-year-of-age", "'-5'")
+
+
+def test_error_message_is_one_line(tmp_path, lookup):
+    path = knife_csv(tmp_path, header=KNIFE_HEADER.replace("Crime Subtype", "Subtype"))
+    error = expect_error(lambda: load_knife_crime(path, lookup), path.name, "crime_subtype", "missing")
+    assert "\n" not in str(error)
+    assert isinstance(error, ValueError) and not isinstance(error, pd.errors.ParserError)

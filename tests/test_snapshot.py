@@ -1,0 +1,86 @@
+"""The snapshot build: reproducible, matches the committed copy, and never half-written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from loaders import __main__ as cli
+from loaders.snapshot import build_into, build_snapshot, compare_snapshots, read_manifest, read_table, sha256_of
+from loaders.validation import SourceError
+
+
+@pytest.fixture(scope="module")
+def fresh_build(tmp_path_factory, raw_dir):
+    out = tmp_path_factory.mktemp("fresh")
+    build_into(raw_dir, out)
+    return out
+
+
+def test_committed_snapshot_is_reproduced_byte_for_byte(fresh_build, committed_snapshot):
+    assert compare_snapshots(committed_snapshot, fresh_build) == []
+
+
+def test_check_command_reports_differences(tmp_path, raw_dir, committed_snapshot, capsys):
+    altered = tmp_path / "snapshot"
+    shutil.copytree(committed_snapshot, altered)
+    pd.read_parquet(altered / "knife_crime.parquet").head(10).to_parquet(altered / "knife_crime.parquet")
+    assert cli.main(["--snapshot", str(altered), "build", "--check", "--raw", str(raw_dir)]) == 1
+    assert "knife_crime.parquet: bytes differ" in capsys.readouterr().out
+
+
+def test_manifest_describes_every_table(fresh_build):
+    manifest = read_manifest(fresh_build)
+    tables = manifest["tables"]
+    assert tables["knife_crime"]["first_month"] == "2022-03" and tables["knife_crime"]["last_month"] == "2026-02"
+    assert tables["homicide_victims"]["last_month"] == "2024-03"
+    assert tables["borough_crime"]["last_month"] == "2026-02"
+    assert tables["stop_search"]["rows"] == 0 and "refresh" in tables["stop_search"]["notes"]
+    for name, entry in tables.items():
+        assert "Open Government Licence" in entry["source"]["licence"], name
+        assert all(len(i["sha256"]) == 64 for i in entry["inputs"]), name
+        assert entry["inputs"] or entry["rows"] == 0, name
+        assert sha256_of(fresh_build / entry["file"]) == entry["sha256"]
+
+
+def test_snapshot_victims_are_aggregated_counts(fresh_build):
+    victims = read_table("homicide_victims", fresh_build)
+    fy = victims[(victims.month >= "2023-04-01") & (victims.month < "2024-04-01")]
+    assert fy.victims.sum() == 111
+    assert fy[fy.method == "Knife or Sharp Implement"].victims.sum() == 81
+
+
+def test_failed_build_leaves_snapshot_untouched(tmp_path, raw_dir, committed_snapshot):
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(committed_snapshot, snapshot)
+    before = {p.name: sha256_of(p) for p in snapshot.iterdir()}
+    broken_raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, broken_raw)
+    for path in broken_raw.glob("knife_crime/*"):
+        path.chmod(0o644)
+    (broken_raw / "knife_crime" / "zz_knife_broken.csv").write_text("Month_Year,Count\n2024-01-01,1\n")
+    with pytest.raises(SourceError, match="zz_knife_broken.csv"):
+        build_snapshot(broken_raw, snapshot)
+    assert {p.name: sha256_of(p) for p in snapshot.iterdir()} == before
+    assert not list(tmp_path.glob(".snapshot-*"))
+
+
+def test_corrupted_table_is_detected(tmp_path, committed_snapshot):
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(committed_snapshot, snapshot)
+    (snapshot / "knife_crime.parquet").write_bytes(b"PAR1 damaged")
+    with pytest.raises(SourceError, match="checksum"):
+        read_table("knife_crime", snapshot)
+
+
+def test_missing_manifest_says_how_to_rebuild(tmp_path):
+    with pytest.raises(SourceError, match="python -m loaders build"):
+        read_manifest(tmp_path)
+
+
+def test_status_command(committed_snapshot, capsys):
+    assert cli.main(["--snapshot", str(committed_snapshot), "status"]) == 0
+    out = capsys.readouterr().out
+    assert "knife_crime" in out and "2026-02" in out and "homicide_victims" in out
