@@ -1,14 +1,36 @@
-"""Placeholder: shows what the embedded snapshot covers. Replaced by the dashboard."""
+"""London knife-crime claims dashboard: entry point. Run ``streamlit run app.py``.
 
-import pandas as pd
+Checks the snapshot can be read, then runs the selected page. Each page draws the shared
+sidebar filters (ui.filters.sidebar) and asks the indicator layer (through ui.data) for
+the frames it draws.
+"""
+
 import streamlit as st
 
-from loaders.snapshot import read_manifest
+from loaders.validation import SourceError
+from ui import data
 
-st.title("London knife-crime claims: data coverage")
-manifest = read_manifest()
-st.dataframe(
-    pd.DataFrame(
-        [{"table": name, "rows": e["rows"], "from": e["first_month"], "to": e["last_month"], "source": e["source"]["title"]} for name, e in manifest["tables"].items()]
-    )
+st.set_page_config(page_title="London knife-crime claims, checked", page_icon=":material/search:", layout="wide")
+
+try:
+    data.snapshot()
+except SourceError as err:
+    st.error(f"The data snapshot cannot be read: {err}")
+    st.markdown("Rebuild it with `python -m loaders build` (from the raw files) or restore it with `git checkout data/snapshot`.")
+    st.stop()
+
+# Page URLs follow the file names (e.g. /knife_homicides): custom url_paths clash with
+# Streamlit's discovery of the pages/ folder and show a spurious "Page not found" dialog.
+page = st.navigation(
+    {
+        "Overview": [st.Page("pages/scorecard.py", title="Scorecard", icon=":material/dashboard:", default=True)],
+        "The four claims": [
+            st.Page("pages/knife_homicides.py", title="1. Knife-enabled homicides"),
+            st.Page("pages/teen_child_homicides.py", title="2. Teenage and child homicides"),
+            st.Page("pages/knife_injury_under_25.py", title="3. Knife injury victims under 25"),
+            st.Page("pages/weapons_search_outcomes.py", title="4. Weapons search outcomes"),
+        ],
+        "About the data": [st.Page("pages/sources.py", title="Sources and methods", icon=":material/menu_book:")],
+    }
 )
+page.run()

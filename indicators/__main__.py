@@ -1,0 +1,44 @@
+"""``python -m indicators export --area "<London|BCU name|borough name>" --basis fy|cy [--format csv|json]``
+
+Prints every claim's measures for every period the snapshot covers. ``value`` is empty
+where the period is not fully covered by the source (see ``months_with_data``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from indicators.areas import UnknownArea, parse_area
+from indicators.data import Snapshot
+from indicators.export import export_table
+from loaders.snapshot import SNAPSHOT_DIR
+from loaders.validation import SourceError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    export = commands.add_parser("export", help="print every claim's measures by period")
+    export.add_argument("--area", default="London", help="London, a BCU (e.g. 'Central East') or a borough (e.g. 'Hackney')")
+    export.add_argument("--basis", choices=["fy", "cy"], default="fy", help="financial or calendar years")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR)
+    args = parser.parse_args(argv)
+    try:
+        snapshot = Snapshot.load(args.snapshot)
+        area = parse_area(args.area, snapshot.areas)
+    except (SourceError, UnknownArea) as err:
+        print(f"export failed: {err}", file=sys.stderr)
+        return 1
+    table = export_table(snapshot, area, args.basis)
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The four claims of the Met's letter of 25 March 2025, and how each is checked.
+
+A verdict compares the claim's headline measure in the selected period with the
+comparison period, for the selected area:
+- **Supported**: the headline moved the way the letter says, and so did every companion
+  measure (e.g. both age bands, or both the count and the rate);
+- **Mixed**: the headline and a companion measure moved in different directions;
+- **Not supported**: the headline did not move the way the letter says (no change included);
+- **Not answerable**: the snapshot lacks complete data for one of the two periods.
+The verdict is arithmetic: whether a change is larger than chance would explain is a
+separate question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indicators.areas import Area
+from indicators.data import Snapshot
+from indicators.measures import MEASURES, RATES, SOURCE_NAMES
+from indicators.periods import Period
+
+SUPPORTED, MIXED, NOT_SUPPORTED, NOT_ANSWERABLE = "Supported", "Mixed", "Not supported", "Not answerable from the data in the snapshot"
+
+COMMON_CAVEATS = [
+    "Figures cover the Metropolitan Police area: the 32 London boroughs. The City of London (City of London Police) "
+    "and crimes recorded by British Transport Police are excluded.",
+    "Months are the month the Met recorded the crime, not necessarily the month it happened.",
+    "In February 2024 the Met moved crime recording from CRIS to its new CONNECT system; "
+    "figures from March 2024 on come from CONNECT, and the Met warned of disruption to its published data around the switch.",
+]
+
+
+@dataclass(frozen=True)
+class Claim:
+    number: int
+    slug: str
+    title: str
+    words: str
+    direction: str  # "down" | "up"
+    headline: str
+    companions: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    caveats: tuple[str, ...] = field(default=())
+
+
+CLAIMS = [
+    Claim(
+        1, "knife-homicides", "Knife-enabled homicides", "A reduction in knife-enabled homicides", "down",
+        "knife_homicide_victims", context=("homicide_victims", "homicide_offences"),
+        caveats=(
+            "Counts victims, not offences or incidents: one homicide can have several victims.",
+            "The open victim-level file in the snapshot runs to March 2024. Homicide offences (all methods) run later, but say nothing about knives.",
+        ),
+    ),
+    Claim(
+        2, "teen-child-homicides", "Teenage and child homicides", "A reduction in teenage and child homicides", "down",
+        "homicide_victims_0_19", companions=("homicide_victims_0_12", "homicide_victims_13_19"), context=("homicide_victims",),
+        caveats=(
+            "'Teenage and child' is read as the Met's age groups 0 to 12 and 13 to 19 together. "
+            "The Met's age bands do not split at 18, so 18- and 19-year-olds are included.",
+            "Counts victims by recorded month; the numbers are small, so single years move a lot by chance.",
+        ),
+    ),
+    Claim(
+        3, "knife-injury-under-25", "Knife injury victims under 25", "A reduction in the number of victims aged under 25 who were injured with knives", "down",
+        "knife_injury_victims_under_25_non_da", companions=("knife_injury_victims_under_25",), context=("knife_crime_with_injury_offences", "knife_crime_offences"),
+        caveats=(
+            "The headline is the MOPAC/MPS measure: victims aged 1-24 of knife crime with injury, excluding domestic abuse. "
+            "The series including domestic abuse is shown beside it.",
+            "Counts victims (people), where the other knife crime series count offences.",
+        ),
+    ),
+    Claim(
+        4, "weapons-search-outcomes", "Positive outcomes of weapons searches", "An increase in the number of positive outcomes for stop and searches for knives/weapons", "up",
+        "weapons_searches_positive", companions=("weapons_positive_outcome_rate",),
+        context=("weapons_searches", "weapons_linked_outcome_rate", "weapons_searches_arrest", "weapons_searches_third_party", "possession_of_weapons_offences"),
+        caveats=(
+            "A 'positive outcome' is any outcome other than no further action; it includes community resolutions and drugs warnings "
+            "that may have nothing to do with weapons. The linked rate counts only outcomes the officer linked to the object searched for.",
+            "The count of positive outcomes rises with the number of searches; the rate per search shows whether searches found more.",
+            "Location is the published, anonymised point; searches without a location count in London but in no borough.",
+        ),
+    ),
+]
+CLAIMS_BY_SLUG = {claim.slug: claim for claim in CLAIMS}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim: Claim
+    area: Area
+    period: Period
+    comparison: Period
+    current: float | None
+    previous: float | None
+    verdict: str
+    reason: str
+    data_through: str
+    nearest_figure: str | None = None  # when not answerable: a related figure the data can give
+
+    @property
+    def change(self) -> float | None:
+        return None if self.current is None or self.previous is None else self.current - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        return None if self.change is None or not self.previous else 100 * self.change / self.previous
+
+
+def label_of(key: str) -> str:
+    return (MEASURES.get(key) or RATES[key]).label
+
+
+def unit_of(key: str) -> str:
+    return (MEASURES.get(key) or RATES[key]).unit
+
+
+def _moved_as_claimed(direction: str, current: float, previous: float) -> bool:
+    return current < previous if direction == "down" else current > previous
+
+
+def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> Verdict:
+    """The verdict on one claim for one area and pair of periods (see module doc)."""
+    through = snapshot.data_through(claim.headline)
+    through_text = f"{through:%B %Y}" if through is not None else "no data in the snapshot"
+    current, previous = snapshot.value(claim.headline, area, period), snapshot.value(claim.headline, area, comparison)
+
+    def result(verdict: str, reason: str) -> Verdict:
+        return Verdict(claim, area, period, comparison, current, previous, verdict, reason, through_text)
+
+    if current is None or previous is None:
+        missing = " and ".join(f"{p.label} ({p.span})" for p, v in ((period, current), (comparison, previous)) if v is None)
+        source = MEASURES[snapshot.count_key(claim.headline)].table
+        if through is None:
+            why = f"The snapshot holds no {SOURCE_NAMES[source]}"
+            if source == "stop_search":
+                why += ": the public copies available offline are partial; `python -m loaders refresh` fetches the complete months"
+        else:
+            why = f"The {SOURCE_NAMES[source]} in the snapshot run to {through_text}"
+        return Verdict(
+            claim, area, period, comparison, current, previous, NOT_ANSWERABLE,
+            f"{why}. The comparison needs complete data for {missing}.", through_text, nearest_figure(snapshot, claim, area, period, comparison),
+        )
+    headline_ok = _moved_as_claimed(claim.direction, current, previous)
+    against = []
+    for key in claim.companions:
+        now, before = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
+        if now is not None and before is not None and _moved_as_claimed(claim.direction, now, before) != headline_ok:
+            text = describe_change(key, now, before, period, comparison)
+            against.append(text[0].lower() + text[1:])
+    headline_text = describe_change(claim.headline, current, previous, period, comparison)
+    if against:
+        return result(MIXED, f"{headline_text}, but {'; '.join(against)}.")
+    if headline_ok:
+        return result(SUPPORTED, f"{headline_text}.")
+    return result(NOT_SUPPORTED, f"{headline_text}.")
+
+
+def nearest_figure(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> str | None:
+    """The first context measure the data can compare for both periods, described; None if none can."""
+    for key in claim.context:
+        now, before = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
+        if now is not None and before is not None:
+            return describe_change(key, now, before, period, comparison)
+    return None
+
+
+def format_value(value: float | None, key: str) -> str:
+    """'1,224' for counts, '23.4%' for rates, 'no data' when missing."""
+    if value is None:
+        return "no data"
+    return f"{value:.1f}%" if key in RATES else f"{value:,.0f}"
+
+
+def describe_change(key: str, current: float, previous: float, period: Period, comparison: Period) -> str:
+    """'Knife injury victims ... fell 5.3% from 1,292 in FY2023/24 to 1,224 in FY2024/25'."""
+    if current == previous:
+        movement = "did not change"
+    elif key in RATES:
+        movement = f"{'fell' if current < previous else 'rose'} {abs(current - previous):.1f} points"
+    elif previous:
+        movement = f"{'fell' if current < previous else 'rose'} {abs(100 * (current - previous) / previous):.1f}%"
+    else:
+        movement = "rose"
+    return f"{label_of(key)} {movement}: {format_value(previous, key)} in {comparison.label}, {format_value(current, key)} in {period.label}"

@@ -1,0 +1,143 @@
+"""The snapshot as the indicator layer sees it, and the queries the pages make of it.
+
+Every query returns a small DataFrame (or a number) for one area and period basis.
+Figures for a period are sums of monthly counts; a period is *complete* for a measure
+only when all 12 of its months lie within that measure's source coverage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.areas import Area, borough_codes
+from indicators.measures import MEASURES, RATES, build_monthly
+from indicators.periods import Period, periods_between
+from loaders.geography import NOT_ASSIGNED, NOT_ASSIGNED_CODE
+from loaders.snapshot import BOUNDARIES_FILE, SNAPSHOT_DIR, read_manifest, read_table
+
+MONTH_TABLES = ["homicide_victims", "knife_crime", "borough_crime", "stop_search", "stop_search_by_object_third_party"]
+
+
+@dataclass
+class Snapshot:
+    """Tables read once per snapshot version; everything else is derived from them."""
+
+    version: str
+    manifest: dict
+    areas: pd.DataFrame
+    monthly: pd.DataFrame
+    coverage: dict[str, pd.DatetimeIndex]  # source table -> months it holds
+    boundaries: dict
+
+    @classmethod
+    def load(cls, snapshot_dir: Path = SNAPSHOT_DIR) -> "Snapshot":
+        manifest = read_manifest(snapshot_dir)
+        tables = {name: read_table(name, snapshot_dir) for name in MONTH_TABLES}
+        coverage = {}
+        for name, frame in tables.items():
+            entry = manifest["tables"][name]
+            if name == "stop_search":  # record-level months may have gaps
+                coverage[name] = pd.DatetimeIndex(sorted(frame["month"].unique()))
+            elif entry["first_month"]:
+                coverage[name] = pd.date_range(entry["first_month"], entry["last_month"], freq="MS")
+            else:
+                coverage[name] = pd.DatetimeIndex([])
+        boundaries = json.loads((Path(snapshot_dir) / BOUNDARIES_FILE).read_text(encoding="utf-8"))
+        return cls(manifest["version"], manifest, read_table("areas", snapshot_dir), build_monthly(tables), coverage, boundaries)
+
+    # ---- coverage -------------------------------------------------------------------------------
+
+    def months_covered(self, measure_key: str) -> pd.DatetimeIndex:
+        return self.coverage[MEASURES[self.count_key(measure_key)].table]
+
+    def data_through(self, measure_key: str) -> pd.Timestamp | None:
+        months = self.months_covered(measure_key)
+        return months.max() if len(months) else None
+
+    def is_complete(self, measure_key: str, period: Period) -> bool:
+        return period.months().isin(self.months_covered(measure_key)).all()
+
+    def available(self, measure_key: str, area: Area) -> bool:
+        """False when the measure has no data at all, or only a London total and area is not London."""
+        measure = MEASURES[self.count_key(measure_key)]
+        return len(self.months_covered(measure_key)) > 0 and (area.level == "London" or not measure.london_only)
+
+    @staticmethod
+    def count_key(key: str) -> str:
+        """The count measure behind key (a rate's denominator), whose source sets coverage."""
+        return RATES[key].denominator if key in RATES else key
+
+    # ---- values ---------------------------------------------------------------------------------
+
+    def _rows(self, measure_key: str, area: Area) -> pd.DataFrame:
+        rows = self.monthly[self.monthly["measure"] == measure_key]
+        if MEASURES[measure_key].london_only:
+            return rows
+        return rows[rows["borough_code"].isin(borough_codes(area, self.areas))]
+
+    def monthly_series(self, measure_key: str, area: Area) -> pd.DataFrame:
+        """month, value: every covered month (zeros included) for the area."""
+        months = self.months_covered(measure_key)
+        if measure_key in RATES:
+            rate = RATES[measure_key]
+            num, den = (self.monthly_series(k, area).set_index("month")["value"] for k in (rate.numerator, rate.denominator))
+            return pd.DataFrame({"month": months, "value": (100 * num / den.where(den > 0)).reindex(months).to_numpy()})
+        summed = self._rows(measure_key, area).groupby("month", observed=True)["value"].sum()
+        return pd.DataFrame({"month": months, "value": summed.reindex(months, fill_value=0).to_numpy()})
+
+    def monthly_with_rolling(self, measure_key: str, area: Area) -> pd.DataFrame:
+        """month, value, rolling_12_month_average (mean of the 12 months ending in month; blank for the first 11)."""
+        series = self.monthly_series(measure_key, area)
+        return series.assign(rolling_12_month_average=series["value"].rolling(12).mean().round(2))
+
+    def value(self, measure_key: str, area: Area, period: Period) -> float | None:
+        """Sum over the period's months (a rate: ratio of sums, in %); None if not complete."""
+        if not self.available(measure_key, area) or not self.is_complete(measure_key, period):
+            return None
+        if measure_key in RATES:
+            rate = RATES[measure_key]
+            denominator = self.value(rate.denominator, area, period)
+            return None if not denominator else 100 * self.value(rate.numerator, area, period) / denominator
+        rows = self._rows(measure_key, area)
+        return int(rows.loc[(rows["month"] >= period.start) & (rows["month"] < period.end), "value"].sum())
+
+    def by_period(self, measure_key: str, area: Area, basis: str) -> pd.DataFrame:
+        """period, label, start, value, complete, months_with_data: every period the data touches."""
+        months = self.months_covered(measure_key)
+        if not self.available(measure_key, area):
+            return pd.DataFrame(columns=["period", "label", "start", "value", "complete", "months_with_data"])
+        rows = []
+        for period in periods_between(months.min(), months.max(), basis):
+            complete = self.is_complete(measure_key, period)
+            rows.append(
+                {
+                    "period": period.key,
+                    "label": period.label,
+                    "start": period.start,
+                    "value": self.value(measure_key, area, period) if complete else None,
+                    "complete": complete,
+                    "months_with_data": int(period.months().isin(months).sum()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def breakdown(self, measure_key: str, period: Period, level: str) -> pd.DataFrame:
+        """area, value for each BCU or borough (level 'bcu' | 'borough'), plus the not-assigned row.
+
+        Only for count measures with borough detail and a complete period; else empty.
+        """
+        measure = MEASURES.get(measure_key)
+        if measure is None or measure.london_only or not self.is_complete(measure_key, period):
+            return pd.DataFrame(columns=["area", "value"])
+        rows = self.monthly[(self.monthly["measure"] == measure_key) & (self.monthly["month"] >= period.start) & (self.monthly["month"] < period.end)]
+        per_code = rows.groupby("borough_code", observed=True)["value"].sum()
+        areas = self.areas.assign(value=self.areas["borough_code"].map(per_code).fillna(0).astype("int64"))
+        column = "bcu" if level == "bcu" else "borough"
+        assigned = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].groupby(column, as_index=False)["value"].sum()
+        assigned = assigned.rename(columns={column: "area"}).sort_values(["value", "area"], ascending=[False, True])
+        unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())]})
+        return pd.concat([assigned, unassigned], ignore_index=True)

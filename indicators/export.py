@@ -1,0 +1,40 @@
+"""Every claim's measures for every period the snapshot covers, as one tidy table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.areas import Area
+from indicators.claims import CLAIMS, label_of, unit_of
+from indicators.data import Snapshot
+
+EXPORT_COLUMNS = ["claim", "measure", "measure_label", "unit", "area", "period", "value", "complete", "months_with_data", "data_through"]
+
+
+def claim_measure_keys() -> list[tuple[int, str]]:
+    """(claim number, measure key) for each claim's headline, companions and context, in order."""
+    return [(c.number, key) for c in CLAIMS for key in (c.headline, *c.companions, *c.context)]
+
+
+def export_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
+    """claim, measure, area, period, value (None where the period is incomplete), ..."""
+    frames = []
+    for claim_number, key in claim_measure_keys():
+        periods = snapshot.by_period(key, area, basis)
+        if periods.empty:
+            continue
+        through = snapshot.data_through(key)
+        frames.append(
+            periods.assign(
+                claim=claim_number,
+                measure=key,
+                measure_label=label_of(key),
+                unit=unit_of(key),
+                area=area.key,
+                data_through=f"{through:%Y-%m}",
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)[EXPORT_COLUMNS]
+    rates = table["unit"] == "%"
+    table["value"] = table["value"].astype("float64").where(~rates, table["value"].astype("float64").round(2))
+    return table

@@ -1,0 +1,107 @@
+"""Reporting periods: financial years (April-March), calendar years, rolling 12 months.
+
+Keys: ``FY2024/25`` (April 2024 - March 2025), ``CY2024``, ``R12-2025-03`` (the 12
+months ending March 2025). A period is [start, end) in whole months.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+BASES = {"fy": "Financial year", "cy": "Calendar year", "r12": "Rolling 12 months"}
+
+
+class UnknownPeriod(ValueError):
+    """A period key that does not parse."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: pd.Timestamp
+    basis: str
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """First month after the period."""
+        return self.start + pd.DateOffset(months=12)
+
+    @property
+    def last_month(self) -> pd.Timestamp:
+        return self.start + pd.DateOffset(months=11)
+
+    @property
+    def key(self) -> str:
+        if self.basis == "fy":
+            return f"FY{self.start.year}/{(self.start.year + 1) % 100:02d}"
+        if self.basis == "cy":
+            return f"CY{self.start.year}"
+        return f"R12-{self.last_month:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        if self.basis == "r12":
+            return f"12 months to {self.last_month:%b %Y}"
+        return self.key
+
+    @property
+    def span(self) -> str:
+        """'Apr 2024 - Mar 2025'."""
+        return f"{self.start:%b %Y} - {self.last_month:%b %Y}"
+
+    def months(self) -> pd.DatetimeIndex:
+        return pd.date_range(self.start, periods=12, freq="MS")
+
+    def shifted(self, years: int) -> "Period":
+        return Period(self.start + pd.DateOffset(years=years), self.basis)
+
+
+def parse_period(key: str) -> Period:
+    """'FY2024/25' | 'CY2024' | 'R12-2025-03' -> Period; anything else raises UnknownPeriod."""
+    text = str(key).strip()
+    if match := re.fullmatch(r"FY(\d{4})/(\d{2})", text):
+        start_year = int(match.group(1))
+        if (start_year + 1) % 100 == int(match.group(2)):
+            return Period(pd.Timestamp(start_year, 4, 1), "fy")
+    elif match := re.fullmatch(r"CY(\d{4})", text):
+        return Period(pd.Timestamp(int(match.group(1)), 1, 1), "cy")
+    elif match := re.fullmatch(r"R12-(\d{4})-(\d{2})", text):
+        month = int(match.group(2))
+        if 1 <= month <= 12:
+            return Period(pd.Timestamp(int(match.group(1)), month, 1) - pd.DateOffset(months=11), "r12")
+    raise UnknownPeriod(f"'{text[:40]}' is not a period (use e.g. FY2024/25, CY2024 or R12-2025-03)")
+
+
+def period_containing(month: pd.Timestamp, basis: str) -> Period:
+    """The financial or calendar year holding month (rolling: the 12 months ending in it)."""
+    month = pd.Timestamp(month)
+    if basis == "fy":
+        return Period(pd.Timestamp(month.year if month.month >= 4 else month.year - 1, 4, 1), "fy")
+    if basis == "cy":
+        return Period(pd.Timestamp(month.year, 1, 1), "cy")
+    return Period(month - pd.DateOffset(months=11), "r12")
+
+
+def periods_between(first_month: pd.Timestamp, last_month: pd.Timestamp, basis: str) -> list[Period]:
+    """Every period of the basis that overlaps [first_month, last_month], oldest first.
+
+    For rolling 12 months: one period per month end from first_month + 11 to last_month.
+    """
+    if basis == "r12":
+        ends = pd.date_range(pd.Timestamp(first_month) + pd.DateOffset(months=11), last_month, freq="MS")
+        return [period_containing(end, "r12") for end in ends]
+    first, last = period_containing(first_month, basis), period_containing(last_month, basis)
+    years = range(first.start.year, last.start.year + 1)
+    return [Period(first.start.replace(year=y), basis) for y in years]
+
+
+def financial_year_key(months: pd.Series) -> pd.Series:
+    """Vectorised FY key of each month, e.g. 2024-04-01 -> 'FY2024/25'."""
+    start_year = months.dt.year - (months.dt.month < 4).astype(int)
+    return "FY" + start_year.astype(str) + "/" + ((start_year + 1) % 100).astype(str).str.zfill(2)
+
+
+def calendar_year_key(months: pd.Series) -> pd.Series:
+    return "CY" + months.dt.year.astype(str)

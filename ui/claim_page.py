@@ -1,0 +1,124 @@
+"""One page per claim: verdict, long trend, monthly series, BCU/borough ranking, numbers, definitions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, describe_change, label_of, unit_of
+from indicators.measures import MEASURES, RATES, SOURCE_NAMES
+from ui import charts, data, filters
+from ui.tiles import verdict_box
+
+CLAIM_PAGE_FILES = {
+    "knife-homicides": "pages/knife_homicides.py",
+    "teen-child-homicides": "pages/teen_child_homicides.py",
+    "knife-injury-under-25": "pages/knife_injury_under_25.py",
+    "weapons-search-outcomes": "pages/weapons_search_outcomes.py",
+}
+
+
+def render(slug: str) -> None:
+    claim = CLAIMS_BY_SLUG[slug]
+    snapshot = data.snapshot()
+    selection = filters.sidebar(snapshot)
+    version = snapshot.version
+    area, period, comparison = selection.area, selection.period, selection.comparison
+    st.title(f"Claim {claim.number}: {claim.title}")
+    st.markdown(f"> “{claim.words}” — Metropolitan Police, letter of 25 March 2025")
+    st.caption(f"{area.label} · {period.label} ({period.span}) compared with {comparison.label}")
+    verdict = data.verdict(version, claim, area, period, comparison)
+    verdict_box(verdict)
+    if verdict.nearest_figure:
+        st.markdown(f"**What open data can say instead** (a related figure, not the claim's measure): {verdict.nearest_figure}.")
+
+    keys = [claim.headline, *claim.companions, *claim.context]
+    measure = st.selectbox(
+        "Measure shown in the charts", keys, format_func=lambda k: ("Headline: " if k == claim.headline else "") + label_of(k), key=f"measure-{slug}"
+    )
+    definition = (MEASURES.get(measure) or RATES[measure]).definition
+    st.markdown(f"**What this counts.** {definition}")
+    if not snapshot.available(measure, area):
+        st.info(f"No data for this measure and area in the snapshot ({_why_unavailable(snapshot, measure, area)}).")
+    else:
+        _charts(snapshot, version, measure, selection, slug)
+
+    st.subheader("All the numbers for this claim")
+    numbers = data.claim_numbers(version, claim, area, selection.basis)
+    st.dataframe(numbers, hide_index=True, key=f"numbers-{slug}")
+    st.download_button(
+        "Download CSV", numbers.to_csv(index=False).encode("utf-8"), file_name=f"claim-{claim.number}-{area.key}-{selection.basis}.csv".replace(" ", "_"),
+        mime="text/csv", key=f"numbers-csv-{slug}", on_click="ignore",
+    )
+    st.caption("Empty values: the period is not fully covered by the source (see months_with_data).")
+
+    st.subheader("Definitions, source and caveats")
+    for key in keys:
+        st.markdown(f"- **{label_of(key)}** ({unit_of(key)}): {(MEASURES.get(key) or RATES[key]).definition}")
+    st.markdown("**Caveats**")
+    for caveat in (*claim.caveats, *COMMON_CAVEATS):
+        st.markdown(f"- {caveat}")
+    sources = {snapshot.manifest["tables"][MEASURES[snapshot.count_key(k)].table]["source"]["title"]: snapshot.manifest["tables"][MEASURES[snapshot.count_key(k)].table]["source"] for k in keys}
+    st.markdown("**Sources**")
+    for source in sources.values():
+        st.markdown(f"- [{source['title']}]({source['url']}), {source['publisher']}. {source['attribution']}")
+
+
+def _why_unavailable(snapshot, measure: str, area) -> str:
+    table = MEASURES[snapshot.count_key(measure)].table
+    if snapshot.data_through(measure) is None:
+        return f"the snapshot holds no {SOURCE_NAMES[table]}; run `python -m loaders refresh` on a machine with internet"
+    return "this source gives a London total only, with no breakdown by area"
+
+
+def _charts(snapshot, version: str, measure: str, selection: filters.Selection, slug: str) -> None:
+    area, period, comparison = selection.area, selection.period, selection.comparison
+    unit = unit_of(measure)
+    through = snapshot.data_through(measure)
+    table = MEASURES[snapshot.count_key(measure)].table
+    note = f"Data through {through:%B %Y}. {area.label}. Source: {SOURCE_NAMES[table]}."
+    periods = data.by_period(version, measure, area, selection.basis)
+    current, previous = snapshot.value(measure, area, period), snapshot.value(measure, area, comparison)
+    if current is not None and previous is not None:
+        title = describe_change(measure, current, previous, period, comparison)
+    else:
+        title = f"{label_of(measure)} by year: the data run to {through:%B %Y}, so {period.label if current is None else comparison.label} is not covered"
+    y_label = "per cent" if unit == "%" else unit
+    charts.show(
+        charts.period_bars(periods, period.key, comparison.key, title, y_label, note),
+        periods[["period", "value", "complete", "months_with_data"]],
+        f"{measure}-{area.key}-{selection.basis}.csv".replace(" ", "_"),
+        f"periods-{slug}",
+    )
+    monthly = data.monthly(version, measure, area)
+    charts.show(
+        charts.monthly_chart(monthly, f"{label_of(measure)} by month, {area.label}", f"{unit} per month" if unit != "%" else "per cent", note),
+        monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
+        f"{measure}-{area.key}-monthly.csv".replace(" ", "_"),
+        f"monthly-{slug}",
+    )
+    if measure in RATES or MEASURES[measure].london_only:
+        st.caption("No ranking by BCU or borough for this measure: it is a rate, or the source has a London total only.")
+        return
+    if not snapshot.is_complete(measure, period):
+        st.caption(f"No ranking by BCU or borough: the data do not cover all of {period.label}.")
+        return
+    left, right = st.columns(2)
+    for column, level in ((left, "bcu"), (right, "borough")):
+        ranked = data.breakdown(version, measure, period, level)
+        with column:
+            charts.show(
+                charts.ranked_bars(
+                    ranked, _highlight(snapshot, area, level), f"By {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit,
+                    f"{label_of(measure)}. Data through {through:%B %Y}. 'Not assigned' rows count in London only.",
+                ),
+                ranked,
+                f"{measure}-{period.key}-by-{level}.csv".replace("/", "-"),
+                f"rank-{level}-{slug}",
+            )
+
+
+def _highlight(snapshot, area, level: str) -> str | None:
+    """The bar to mark: the selected BCU or borough, and a selected borough's BCU."""
+    if area.level == "Borough" and level == "bcu":
+        return snapshot.areas.loc[snapshot.areas["borough"] == area.name, "bcu"].iloc[0]
+    return area.name if area.level.lower() == level else None

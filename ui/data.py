@@ -1,0 +1,58 @@
+"""Cached access to the snapshot and the indicator layer, keyed on the snapshot version.
+
+The Snapshot object is loaded once per version and shared read-only
+(``st.cache_resource``); the small frames the pages draw are cached per
+(version, measure, area, basis) with ``st.cache_data``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.areas import Area
+from indicators.claims import Claim, Verdict, assess
+from indicators.export import export_table
+from indicators.data import Snapshot
+from indicators.periods import Period
+from loaders.snapshot import SNAPSHOT_DIR, read_manifest
+
+
+def snapshot_version() -> str:
+    return read_manifest(SNAPSHOT_DIR)["version"]
+
+
+@st.cache_resource(show_spinner="Loading the data snapshot…")
+def _snapshot(version: str) -> Snapshot:
+    return Snapshot.load(SNAPSHOT_DIR)
+
+
+def snapshot() -> Snapshot:
+    return _snapshot(snapshot_version())
+
+
+@st.cache_data(show_spinner=False)
+def by_period(version: str, measure: str, area: Area, basis: str) -> pd.DataFrame:
+    return _snapshot(version).by_period(measure, area, basis)
+
+
+@st.cache_data(show_spinner=False)
+def monthly(version: str, measure: str, area: Area) -> pd.DataFrame:
+    return _snapshot(version).monthly_with_rolling(measure, area)
+
+
+@st.cache_data(show_spinner=False)
+def breakdown(version: str, measure: str, period: Period, level: str) -> pd.DataFrame:
+    return _snapshot(version).breakdown(measure, period, level)
+
+
+@st.cache_data(show_spinner=False)
+def verdict(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> Verdict:
+    return assess(_snapshot(version), claim, area, period, comparison)
+
+
+@st.cache_data(show_spinner=False)
+def claim_numbers(version: str, claim: Claim, area: Area, basis: str) -> pd.DataFrame:
+    """The export table's rows for one claim (the same numbers `python -m indicators export` prints)."""
+    table = export_table(_snapshot(version), area, basis)
+    return table[table["claim"] == claim.number].drop(columns=["claim"]).reset_index(drop=True)

@@ -1,0 +1,141 @@
+"""The sidebar filters (area, period basis, period, comparison), kept in the URL.
+
+URL keys: ``area`` (London | '<name> BCU' | borough), ``basis`` (fy | cy | r12),
+``period`` and ``compare`` (FY2024/25 | CY2024 | R12-2025-03). A value in the URL that
+is not valid is replaced by the default and a notice says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from indicators.areas import Area, UnknownArea, area_options, parse_area
+from indicators.data import Snapshot
+from indicators.periods import BASES, Period, UnknownPeriod, parse_period, periods_between
+
+URL_KEYS = ("area", "basis", "period", "compare")
+#: A plain (non-widget) copy of the selection: Streamlit drops a widget's state when the
+#: page that drew it is left, so each page's widgets are restored from this copy, which
+#: the widgets' on_change callback keeps current.
+STORED = "stored_selection"
+
+
+def _remember(key: str) -> None:
+    """on_change callback: keep the plain copy current; notices about the link no longer apply."""
+    st.session_state[STORED][key] = st.session_state[key]
+    st.session_state["url_notices"] = []
+DEFAULT_PERIOD = {"fy": "FY2024/25", "cy": "CY2024"}
+MAX_URL_VALUE = 80
+
+
+@dataclass(frozen=True)
+class Selection:
+    area: Area
+    basis: str
+    period: Period
+    comparison: Period
+
+
+def period_options(snapshot: Snapshot, basis: str) -> list[Period]:
+    """Complete periods within the span of all sources, newest first."""
+    covered = [months for months in snapshot.coverage.values() if len(months)]
+    first, last = min(m.min() for m in covered), max(m.max() for m in covered)
+    periods = [p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last]
+    return sorted(periods, reverse=True)
+
+
+def default_period(options: list[Period], basis: str) -> Period:
+    wanted = DEFAULT_PERIOD.get(basis)
+    return next((p for p in options if p.key == wanted), options[0])
+
+
+def _read_url(snapshot: Snapshot) -> list[str]:
+    """Seed the widgets from the URL once per session; return notices about bad values."""
+    notices = []
+    params = st.query_params
+    unknown = sorted(set(params.keys()) - set(URL_KEYS))
+    if unknown:
+        notices.append(f"Ignored unknown link setting(s): {', '.join(k[:30] for k in unknown[:5])}.")
+    text = {key: params.get(key) for key in URL_KEYS if params.get(key) is not None}
+    for key, value in text.items():
+        if len(params.get_all(key)) > 1:
+            notices.append(f"The link gives '{key}' more than once; the first value is used.")
+        if len(value) > MAX_URL_VALUE:
+            notices.append(f"Ignored an over-long '{key}' in the link.")
+            text[key] = None
+    if text.get("area"):
+        try:
+            st.session_state["area"] = parse_area(text["area"], snapshot.areas)
+        except UnknownArea as err:
+            notices.append(f"Unknown area in the link: {err}. Showing all London instead.")
+    if text.get("basis"):
+        if text["basis"] in BASES:
+            st.session_state["basis"] = text["basis"]
+        else:
+            notices.append(f"Unknown period basis '{text['basis']}' in the link (use fy, cy or r12). Showing financial years.")
+    basis = st.session_state.get("basis", "fy")
+    options = period_options(snapshot, basis)
+    for key in ("period", "compare"):
+        if not text.get(key):
+            continue
+        try:
+            period = parse_period(text[key])
+        except UnknownPeriod as err:
+            notices.append(f"{err}. Using the default instead.")
+            continue
+        if period.basis != basis or period not in options:
+            notices.append(f"The snapshot has no complete period '{period.key}' on this basis; using the default instead.")
+            continue
+        st.session_state[key] = period
+    return notices
+
+
+def sidebar(snapshot: Snapshot) -> Selection:
+    """Draw the filters in the sidebar, put them in the URL, and return the selection.
+
+    Every page calls this first, so the filters are the same on every page and survive
+    page changes.
+    """
+    if STORED not in st.session_state:
+        st.session_state["url_notices"] = _read_url(snapshot)
+    else:
+        st.session_state.update(st.session_state[STORED])
+    for notice in st.session_state.get("url_notices", []):
+        st.warning(notice, icon=":material/warning:")
+    with st.sidebar:
+        st.header("Filters")
+        areas = area_options(snapshot.areas)
+        area = st.selectbox(
+            "Area",
+            areas,
+            format_func=lambda a: a.label if a.level != "Borough" else f"    {a.name}",
+            key="area",
+            on_change=_remember,
+            args=("area",),
+            help="All London, one of the Met's 12 Basic Command Units (BCUs), or a borough (listed under its BCU).",
+        )
+        basis = st.radio("Period basis", list(BASES), format_func=BASES.get, key="basis", on_change=_remember, args=("basis",))
+        options = period_options(snapshot, basis)
+        if st.session_state.get("period") not in options:
+            st.session_state["period"] = default_period(options, basis)
+        period = st.selectbox("Year", options, format_func=lambda p: f"{p.label} ({p.span})", key="period", on_change=_remember, args=("period",))
+        comparisons = [p for p in options if p != period]
+        if st.session_state.get("compare") not in comparisons:
+            previous = period.shifted(-1)
+            st.session_state["compare"] = previous if previous in comparisons else comparisons[0]
+        comparison = st.selectbox("Compared with", comparisons, format_func=lambda p: f"{p.label} ({p.span})", key="compare", on_change=_remember, args=("compare",))
+    selection = Selection(area, basis, period, comparison)
+    st.session_state[STORED] = {"area": area, "basis": basis, "period": period, "compare": comparison}
+    write_url(selection)
+    return selection
+
+
+def write_url(selection: Selection) -> None:
+    """Put the selection in the URL so a copied link opens the same view."""
+    wanted = {"area": selection.area.key, "basis": selection.basis, "period": selection.period.key, "compare": selection.comparison.key}
+    if {k: st.query_params.get(k) for k in st.query_params.keys()} != wanted:
+        st.query_params.from_dict(wanted)
+
+

@@ -1,0 +1,50 @@
+"""The scorecard tile and the verdict box: one claim, its figures, its verdict."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.claims import MIXED, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, Verdict, format_value, label_of
+from indicators.measures import MEASURES
+
+VERDICT_ICONS = {SUPPORTED: ":material/check_circle:", NOT_SUPPORTED: ":material/cancel:", MIXED: ":material/contrast:", NOT_ANSWERABLE: ":material/help:"}
+
+
+def verdict_box(verdict: Verdict) -> None:
+    """The verdict in words with an icon (never colour alone), and the reason."""
+    icon = VERDICT_ICONS[verdict.verdict]
+    text = f"**{verdict.verdict}.** {verdict.reason}"
+    box = {SUPPORTED: st.success, NOT_ANSWERABLE: st.info}.get(verdict.verdict, st.warning)
+    box(text, icon=icon)
+
+
+def claim_tile(verdict: Verdict, trend: list[float], claim_page) -> None:
+    claim = verdict.claim
+    key = claim.headline
+    with st.container(border=True, key=f"tile-{claim.slug}"):
+        st.markdown(f"**Claim {claim.number}** · {claim.title}")
+        st.markdown(f"> “{claim.words}”")
+        delta = None
+        if verdict.change is not None:
+            # A leading ASCII '-' is what makes Streamlit draw a downward arrow.
+            if key in MEASURES:
+                pct = f" ({verdict.change_pct:+.1f}%)" if verdict.change_pct is not None else ""
+                delta = f"{verdict.change:+,.0f}{pct} vs {verdict.comparison.label}"
+            else:
+                delta = f"{verdict.change:+.1f} points vs {verdict.comparison.label}"
+        st.metric(
+            f"{label_of(key)}, {verdict.period.label}",
+            format_value(verdict.current, key),
+            delta=delta,
+            delta_color="off",
+            chart_data=trend or None,
+            chart_type="bar",
+            help=MEASURES[key].definition if key in MEASURES else None,
+        )
+        through = f"data through {verdict.data_through}" if verdict.data_through[0].isupper() else verdict.data_through
+        bars = " · bars: each complete year, oldest first" if trend else ""
+        st.caption(f"{verdict.comparison.label}: {format_value(verdict.previous, key)} · {through} · {verdict.area.label}{bars}")
+        verdict_box(verdict)
+        if verdict.nearest_figure:
+            st.caption(f"What open data can say instead (a related figure, not the claim's measure): {verdict.nearest_figure}.")
+        st.page_link(claim_page, label=f"Details of claim {claim.number} →")
