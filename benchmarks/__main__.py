@@ -1,0 +1,133 @@
+"""``python -m benchmarks [build|loader|rerun ...]``: print speed and memory figures.
+
+Each figure is the median of several runs. Nothing here asserts a target; the targets
+are printed beside the figures for a person to compare.
+
+- build:  snapshot build from the raw folder, in a child process (time, peak RSS).
+- loader: stop-and-search loader on a generated 1,000,000-row file in the data.police.uk
+          CSV layout, against pyarrow.csv.read_csv alone on the same file (the floor).
+- rerun:  server-side script time per rerun of the scorecard (AppTest), after the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from loaders.snapshot import DEFAULT_RAW_DIR, PROJECT_ROOT
+
+RUNS = 3
+
+
+def _median_seconds(run, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_build(raw_dir: Path) -> None:
+    """Build in a child process so its peak resident memory can be read cleanly."""
+    code = (
+        "import resource, sys, time, tempfile, pathlib\n"
+        "from loaders.snapshot import build_into\n"
+        "out = pathlib.Path(tempfile.mkdtemp())\n"
+        "start = time.perf_counter()\n"
+        f"build_into(pathlib.Path({str(raw_dir)!r}), out)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    results = []
+    for _ in range(RUNS):
+        answer = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+        seconds, peak_kib = answer.stdout.split()
+        results.append((float(seconds), int(peak_kib)))
+    seconds = statistics.median(r[0] for r in results)
+    peak = max(r[1] for r in results) / 1024
+    print(f"snapshot build          {seconds:8.2f} s   (target < 20 s)   peak memory {peak:7.0f} MB")
+
+
+def write_stop_search_csv(path: Path, rows: int) -> None:
+    """A synthetic month in the archive CSV layout, cycling through realistic values."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    objects = np.array(["Controlled drugs", "Offensive weapons", "Stolen goods", "Firearms", "Anything to threaten or harm anyone"])
+    outcomes = np.array(["A no further action disposal", "Arrest", "Community resolution", "Summons / charged by post"])
+    located = rng.random(rows) < 0.97
+    frame = pd.DataFrame(
+        {
+            "Type": "Person search",
+            "Date": pd.Timestamp("2024-11-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 30 * 86400, rows), unit="s"),
+            "Part of a policing operation": rng.choice(["True", "False"], rows),
+            "Policing operation": "",
+            "Latitude": np.where(located, rng.uniform(51.30, 51.68, rows).round(6), np.nan),
+            "Longitude": np.where(located, rng.uniform(-0.50, 0.30, rows).round(6), np.nan),
+            "Gender": rng.choice(["Male", "Female"], rows),
+            "Age range": rng.choice(["10-17", "18-24", "25-34", "over 34"], rows),
+            "Self-defined ethnicity": rng.choice(["White - English/Welsh/Scottish/Northern Irish/British", "Black/African/Caribbean/Black British - African"], rows),
+            "Officer-defined ethnicity": rng.choice(["White", "Black", "Asian"], rows),
+            "Legislation": rng.choice(["Police and Criminal Evidence Act 1984 (section 1)", "Misuse of Drugs Act 1971 (section 23)"], rows),
+            "Object of search": rng.choice(objects, rows),
+            "Outcome": rng.choice(outcomes, rows),
+            "Outcome linked to object of search": rng.choice(["True", "False", ""], rows),
+            "Removal of more than just outer clothing": "False",
+        }
+    )
+    frame["Date"] = frame["Date"].dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    frame.to_csv(path, index=False)
+
+
+def bench_loader(raw_dir: Path, rows: int = 1_000_000) -> None:
+    import pyarrow.csv as pacsv
+
+    from loaders.snapshot import geography_from_raw
+    from loaders.stop_search import load_stop_search
+
+    locator = geography_from_raw(raw_dir).locator
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "2024-11-metropolitan-stop-and-search.csv"
+        write_stop_search_csv(path, rows)
+        floor = _median_seconds(lambda: pacsv.read_csv(path))
+        loader = _median_seconds(lambda: load_stop_search(path, locator))
+    print(
+        f"stop-search loader      {loader:8.2f} s   {rows / loader:,.0f} rows/s on {rows:,} rows; "
+        f"pyarrow.csv.read_csv alone {floor:.2f} s; ratio {loader / floor:.1f}x (target within 3x)"
+    )
+
+
+def bench_rerun() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    first = _median_seconds(lambda: app.run(), runs=1)
+    rerun = _median_seconds(lambda: app.run(), runs=7)
+    print(f"scorecard script run    {rerun * 1000:8.0f} ms  per rerun (target < 100 ms); first run {first * 1000:.0f} ms")
+
+
+SECTIONS = {"build": bench_build, "loader": bench_loader, "rerun": bench_rerun}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*", metavar="section", help=f"any of {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR)
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
+    for name in args.sections or SECTIONS:
+        runner = SECTIONS[name]
+        runner(args.raw) if name in ("build", "loader") else runner()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
