@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from indicators.areas import Area
 from indicators.data import Snapshot
 from indicators.measures import MEASURES, RATES, SOURCE_NAMES
@@ -184,3 +186,50 @@ def describe_change(key: str, current: float, previous: float, period: Period, c
     else:
         movement = "rose"
     return f"{label_of(key)} {movement}: {format_value(previous, key)} in {comparison.label}, {format_value(current, key)} in {period.label}"
+
+
+def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    """Every figure of a claim side by side: the comparison year, the selected year, the change.
+
+    Columns: figure, unit, <comparison label>, <period label>, change, change_pct, data_through.
+    Values are None where a year is not fully covered.
+    """
+    rows = []
+    for key in (claim.headline, *claim.companions, *claim.context):
+        now, before = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
+        change = None if now is None or before is None else now - before
+        through = snapshot.data_through(key)
+        rows.append(
+            {
+                "figure": label_of(key),
+                "unit": unit_of(key),
+                comparison.label: before,
+                period.label: now,
+                "change": change,
+                "change_pct": None if change is None or not before or key in RATES else round(100 * change / before, 1),
+                "data_through": f"{through:%Y-%m}" if through is not None else "no data",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scorecard_table(snapshot: Snapshot, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    """One row per claim: the headline figure in both years, the change and the verdict."""
+    rows = []
+    for claim in CLAIMS:
+        verdict = assess(snapshot, claim, area, period, comparison)
+        rows.append(
+            {
+                "claim": claim.number,
+                "letter_says": claim.words,
+                "figure": label_of(claim.headline),
+                "area": area.key,
+                comparison.label: verdict.previous,
+                period.label: verdict.current,
+                "change": verdict.change,
+                "verdict": verdict.verdict,
+                "reason": verdict.reason,
+                "data_through": verdict.data_through,
+            }
+        )
+    return pd.DataFrame(rows)

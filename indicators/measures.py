@@ -148,7 +148,7 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure(
             "weapons_searches_positive", "Weapons searches with a positive outcome", "searches", "stop_search",
-            f"Weapons searches ({WEAPONS_DEFINITION.lower()}) whose outcome was positive: {POSITIVE_DEFINITION}.",
+            f"Weapons searches ({WEAPONS_DEFINITION[0].lower()}{WEAPONS_DEFINITION[1:]}) whose outcome was positive: {POSITIVE_DEFINITION}.",
             _searches(lambda s: s["weapons_search"] & s["positive_outcome"]),
         ),
         Measure(

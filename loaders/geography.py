@@ -105,6 +105,18 @@ class BoroughLookup:
         return map_labels(labels.fillna(""), known, file, column).astype("string")
 
 
+    def names(self, codes: pd.Series) -> pd.DataFrame:
+        """borough and bcu for each GSS code; NOT_ASSIGNED for the not-assigned code."""
+        table = self.boroughs.set_index("borough_code")
+        return pd.DataFrame(
+            {
+                "borough": codes.map(table["borough"]).fillna(NOT_ASSIGNED).astype("string"),
+                "bcu": codes.map(table["bcu"]).fillna(NOT_ASSIGNED).astype("string"),
+            },
+            index=codes.index,
+        )
+
+
 def load_boundaries(raw_dir: Path) -> dict:
     """The boundary GeoJSON as a dict; checks it has the 33 London GSS codes."""
     path = Path(raw_dir) / BOUNDARIES

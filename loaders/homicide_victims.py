@@ -12,6 +12,7 @@ Three public layouts are accepted:
 Schema of :func:`load_homicide_victims` (one row per victim):
     month           datetime64[ns]  first day of the recorded month
     borough_code    string          GSS code, or "UNASSIGNED" (source label Unmapped/Heathrow)
+    borough, bcu    string          names; "Not assigned to a borough" for UNASSIGNED
     age_group       category        ordered: 0 to 12 < 13 to 19 < ... < 65 and over
     sex             string          Male / Female / Unknown
     method          string          method of killing, e.g. "Knife or Sharp Implement"
@@ -112,4 +113,7 @@ def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
             ),
         }
     )
+    names = lookup.names(victims["borough_code"])
+    victims.insert(2, "borough", names["borough"])
+    victims.insert(3, "bcu", names["bcu"])
     return victims.sort_values(["month", "borough_code"], kind="stable").reset_index(drop=True)

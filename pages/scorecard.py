@@ -26,6 +26,13 @@ for position, claim in enumerate(CLAIMS):
     trend = periods.loc[periods["complete"], "value"].tolist()
     with columns[position % 2]:
         claim_tile(verdict, trend, CLAIM_PAGE_FILES[claim.slug])
+numbers = data.scorecard(version, selection.area, selection.period, selection.comparison)
+with st.expander("The numbers on this page"):
+    st.dataframe(numbers, hide_index=True)
+    st.download_button(
+        "Download CSV", numbers.to_csv(index=False).encode("utf-8"), file_name=f"scorecard-{selection.area.key}-{selection.period.key}.csv".replace("/", "-").replace(" ", "_"),
+        mime="text/csv", key="scorecard-csv", on_click="ignore",
+    )
 st.caption(
     "Verdicts compare two years' counts only; they do not say whether a change is larger than chance. "
     "Definitions, sources and data coverage: see *Sources and methods*."

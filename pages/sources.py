@@ -24,7 +24,9 @@ for entry in {e["source"]["title"]: e["source"] for e in manifest["tables"].valu
     st.markdown(f"- **{entry['title']}** — {entry['publisher']}. [{entry['url']}]({entry['url']}). {entry['licence']}. {entry['attribution']}")
 
 st.subheader("What each figure counts")
-st.dataframe(definitions_table(), hide_index=True, key="definitions")
+definitions = definitions_table()
+st.dataframe(definitions, hide_index=True, key="definitions")
+st.download_button("Download CSV", definitions.to_csv(index=False).encode("utf-8"), "definitions.csv", "text/csv", key="definitions-csv", on_click="ignore")
 
 st.subheader("How a verdict is reached")
 st.markdown(

@@ -42,7 +42,7 @@ class FakeSession:
             answer = next((v for k, v in self.routes.items() if k.endswith("*") and url.startswith(k[:-1])), None)
         if answer is None:
             raise requests.ConnectionError(f"no route to {url} in the fake network")
-        if isinstance(answer, Exception):
+        if isinstance(answer, BaseException):
             raise answer
         return answer
 

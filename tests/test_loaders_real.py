@@ -284,3 +284,10 @@ def test_archive_csv_layout_gives_same_frame_as_api(tmp_path, locator):
         from_csv[columns].astype({"outcome": str, "borough_code": str}),
         from_json[columns].astype({"outcome": str, "borough_code": str}),
     )
+
+
+def test_homicide_victims_carry_borough_and_bcu_names(victims):
+    hackney = victims[victims.borough_code == "E09000012"]
+    assert set(hackney.borough) == {"Hackney"} and set(hackney.bcu) == {"Central East"}
+    unmapped = victims[victims.borough_code == NOT_ASSIGNED_CODE]
+    assert len(unmapped) == 64 and set(unmapped.bcu) == {"Not assigned to a borough"}  # SOURCES.md: 64 'Unmapped' rows

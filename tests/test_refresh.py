@@ -159,3 +159,16 @@ def test_cli_refresh_without_network_is_one_clear_line(snapshot, raw_dir, capsys
     error = capsys.readouterr().err.strip().splitlines()
     assert error[-1].startswith("refresh failed: https://data.london.gov.uk/api/action/package_show?id=2l1w8")
     assert checksums(snapshot) == before
+
+
+def test_interrupted_refresh_leaves_no_trace(snapshot, raw_dir, tmp_path, monkeypatch):
+    """Ctrl-C in the middle of the downloads: snapshot untouched, no download folder left behind."""
+    monkeypatch.setattr("loaders.refresh.tempfile.tempdir", str(tmp_path))
+    routes = healthy_routes()
+    routes[POLICE_STOPS.format(month="2025-01")] = KeyboardInterrupt()
+    before = checksums(snapshot)
+    with pytest.raises(KeyboardInterrupt):
+        run(routes, snapshot, raw_dir)
+    assert checksums(snapshot) == before
+    assert not list(tmp_path.glob("knife-claims-download-*"))
+    assert not list(snapshot.parent.glob(".snapshot-*"))

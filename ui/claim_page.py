@@ -31,6 +31,16 @@ def render(slug: str) -> None:
     if verdict.nearest_figure:
         st.markdown(f"**What open data can say instead** (a related figure, not the claim's measure): {verdict.nearest_figure}.")
 
+    st.subheader(f"{period.label} against {comparison.label}, side by side")
+    side_by_side = data.claim_comparison(version, claim, area, period, comparison)
+    st.dataframe(side_by_side, hide_index=True)
+    st.download_button(
+        "Download CSV", side_by_side.to_csv(index=False).encode("utf-8"),
+        file_name=f"claim-{claim.number}-{area.key}-{period.key}-vs-{comparison.key}.csv".replace("/", "-").replace(" ", "_"),
+        mime="text/csv", key=f"side-by-side-csv-{slug}", on_click="ignore",
+    )
+
+    st.subheader("Trends")
     keys = [claim.headline, *claim.companions, *claim.context]
     measure = st.selectbox(
         "Measure shown in the charts", keys, format_func=lambda k: ("Headline: " if k == claim.headline else "") + label_of(k), key=f"measure-{slug}"

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.areas import Area
-from indicators.claims import Claim, Verdict, assess
+from indicators.claims import Claim, Verdict, assess, comparison_table, scorecard_table
 from indicators.export import export_table
 from indicators.data import Snapshot
 from indicators.periods import Period
@@ -56,3 +56,14 @@ def claim_numbers(version: str, claim: Claim, area: Area, basis: str) -> pd.Data
     """The export table's rows for one claim (the same numbers `python -m indicators export` prints)."""
     table = export_table(_snapshot(version), area, basis)
     return table[table["claim"] == claim.number].drop(columns=["claim"]).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False)
+def claim_comparison(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    return comparison_table(_snapshot(version), claim, area, period, comparison)
+
+
+
+@st.cache_data(show_spinner=False)
+def scorecard(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    return scorecard_table(_snapshot(version), area, period, comparison)
