@@ -30,6 +30,10 @@ page = st.navigation(
             st.Page("pages/knife_injury_under_25.py", title="3. Knife injury victims under 25"),
             st.Page("pages/weapons_search_outcomes.py", title="4. Weapons search outcomes"),
         ],
+        "Beyond the headline": [
+            st.Page("pages/letter.py", title="Every claim in the letter", icon=":material/checklist:"),
+            st.Page("pages/stop_search.py", title="Stop and search in depth", icon=":material/search:"),
+        ],
         "About the data": [st.Page("pages/sources.py", title="Sources and methods", icon=":material/menu_book:")],
     }
 )

@@ -1,7 +1,8 @@
-"""``python -m indicators export --area "<London|BCU name|borough name>" --basis fy|cy [--format csv|json]``
+"""``python -m indicators export --area "<London|BCU name|borough name>" --basis fy|cy [--format csv|json] [--what values|changes]``
 
-Prints every claim's measures for every period the snapshot covers. ``value`` is empty
-where the period is not fully covered by the source (see ``months_with_data``).
+Prints every claim's measures for every period the snapshot covers (``value`` is empty
+where the period is not fully covered by the source; see ``months_with_data``), or with
+``--what changes`` each period against the one before with the exact 95% interval.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from indicators.areas import UnknownArea, parse_area
 from indicators.data import Snapshot
-from indicators.export import export_table
+from indicators.export import changes_table, export_table
 from loaders.snapshot import SNAPSHOT_DIR
 from loaders.validation import SourceError
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--area", default="London", help="London, a BCU (e.g. 'Central East') or a borough (e.g. 'Hackney')")
     export.add_argument("--basis", choices=["fy", "cy"], default="fy", help="financial or calendar years")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument(
+        "--what", choices=["values", "changes"], default="values",
+        help="values: every measure by period (with rates per 100,000); changes: each period against the one before, with the exact 95%% interval",
+    )
     export.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR)
     args = parser.parse_args(argv)
     try:
@@ -32,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     except (SourceError, UnknownArea) as err:
         print(f"export failed: {err}", file=sys.stderr)
         return 1
-    table = export_table(snapshot, area, args.basis)
+    table = (export_table if args.what == "values" else changes_table)(snapshot, area, args.basis)
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:

@@ -7,8 +7,8 @@ comparison period, for the selected area:
 - **Mixed**: the headline and a companion measure moved in different directions;
 - **Not supported**: the headline did not move the way the letter says (no change included);
 - **Not answerable**: the snapshot lacks complete data for one of the two periods.
-The verdict is arithmetic: whether a change is larger than chance would explain is a
-separate question.
+The verdict is arithmetic; beside it, :mod:`indicators.stats` says whether the change is
+larger than chance would explain and how the year compares with the five before it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from indicators.areas import Area
 from indicators.data import Snapshot
 from indicators.measures import MEASURES, RATES, SOURCE_NAMES
 from indicators.periods import Period
+from indicators.stats import EarlierRange, RateRatio, earlier_range, poisson_rate_ratio
 
 SUPPORTED, MIXED, NOT_SUPPORTED, NOT_ANSWERABLE = "Supported", "Mixed", "Not supported", "Not answerable from the data in the snapshot"
 
@@ -100,6 +101,8 @@ class Verdict:
     reason: str
     data_through: str
     nearest_figure: str | None = None  # when not answerable: a related figure the data can give
+    rate_ratio: RateRatio | None = None  # is the change larger than chance? (counts only)
+    history: EarlierRange | None = None  # the selected year against up to five years before it
 
     @property
     def change(self) -> float | None:
@@ -129,7 +132,8 @@ def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, compari
     current, previous = snapshot.value(claim.headline, area, period), snapshot.value(claim.headline, area, comparison)
 
     def result(verdict: str, reason: str) -> Verdict:
-        return Verdict(claim, area, period, comparison, current, previous, verdict, reason, through_text)
+        ratio, history = change_statistics(snapshot, claim.headline, area, period, comparison)
+        return Verdict(claim, area, period, comparison, current, previous, verdict, reason, through_text, None, ratio, history)
 
     if current is None or previous is None:
         missing = " and ".join(f"{p.label} ({p.span})" for p, v in ((period, current), (comparison, previous)) if v is None)
@@ -157,6 +161,16 @@ def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, compari
     if headline_ok:
         return result(SUPPORTED, f"{headline_text}.")
     return result(NOT_SUPPORTED, f"{headline_text}.")
+
+
+def change_statistics(snapshot: Snapshot, key: str, area: Area, period: Period, comparison: Period) -> tuple[RateRatio | None, EarlierRange | None]:
+    """Exact Poisson rate ratio of the two periods, and the period against the five before it (counts only)."""
+    current, previous = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
+    if key not in MEASURES or current is None or previous is None:
+        return None, None
+    ratio = poisson_rate_ratio(int(current), int(previous)) if current + previous > 0 else None
+    earlier = [snapshot.value(key, area, period.shifted(-years)) for years in range(1, 6)]
+    return ratio, earlier_range(current, earlier)
 
 
 def nearest_figure(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> str | None:
@@ -199,6 +213,7 @@ def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Perio
         now, before = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
         change = None if now is None or before is None else now - before
         through = snapshot.data_through(key)
+        ratio, history = change_statistics(snapshot, key, area, period, comparison)
         rows.append(
             {
                 "figure": label_of(key),
@@ -207,10 +222,22 @@ def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Perio
                 period.label: now,
                 "change": change,
                 "change_pct": None if change is None or not before or key in RATES else round(100 * change / before, 1),
+                **statistics_columns(ratio, history),
                 "data_through": f"{through:%Y-%m}" if through is not None else "no data",
             }
         )
     return pd.DataFrame(rows)
+
+
+def statistics_columns(ratio: RateRatio | None, history: EarlierRange | None) -> dict:
+    """rate_ratio, ci_low, ci_high, reading, against_earlier_years: the columns tables and exports share."""
+    return {
+        "rate_ratio": None if ratio is None else round(ratio.ratio, 3),
+        "ci95_low": None if ratio is None else round(ratio.low, 3),
+        "ci95_high": None if ratio is None else round(ratio.high, 3),
+        "reading": None if ratio is None else ratio.reading,
+        "against_earlier_years": None if history is None else history.position,
+    }
 
 
 def scorecard_table(snapshot: Snapshot, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
@@ -227,6 +254,7 @@ def scorecard_table(snapshot: Snapshot, area: Area, period: Period, comparison: 
                 comparison.label: verdict.previous,
                 period.label: verdict.current,
                 "change": verdict.change,
+                **statistics_columns(verdict.rate_ratio, verdict.history),
                 "verdict": verdict.verdict,
                 "reason": verdict.reason,
                 "data_through": verdict.data_through,

@@ -17,7 +17,7 @@ from indicators.areas import Area, borough_codes
 from indicators.measures import MEASURES, RATES, build_monthly
 from indicators.periods import Period, periods_between
 from loaders.geography import NOT_ASSIGNED, NOT_ASSIGNED_CODE
-from loaders.snapshot import BOUNDARIES_FILE, SNAPSHOT_DIR, read_manifest, read_table
+from loaders.snapshot import BCU_OUTLINES_FILE, BOUNDARIES_FILE, SNAPSHOT_DIR, read_manifest, read_table
 
 MONTH_TABLES = ["homicide_victims", "knife_crime", "borough_crime", "stop_search", "stop_search_by_object_third_party"]
 
@@ -31,7 +31,12 @@ class Snapshot:
     areas: pd.DataFrame
     monthly: pd.DataFrame
     coverage: dict[str, pd.DatetimeIndex]  # source table -> months it holds
-    boundaries: dict
+    boundaries: dict  # borough GeoJSON (GSS_CODE, NAME), City of London included
+    bcu_outlines: dict  # BCU GeoJSON (BCU)
+    population: pd.DataFrame  # year, area_code, age, population, series (ONS mid-year estimates)
+    searches: pd.DataFrame  # snapshot table stop_search (aggregated counts of searches)
+    searched_people: pd.DataFrame  # snapshot table stop_search_people (weapons searches by who was searched)
+    census_ethnicity: pd.DataFrame  # area_code, ethnic_group, population (Census 2021)
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR) -> "Snapshot":
@@ -46,8 +51,12 @@ class Snapshot:
                 coverage[name] = pd.date_range(entry["first_month"], entry["last_month"], freq="MS")
             else:
                 coverage[name] = pd.DatetimeIndex([])
-        boundaries = json.loads((Path(snapshot_dir) / BOUNDARIES_FILE).read_text(encoding="utf-8"))
-        return cls(manifest["version"], manifest, read_table("areas", snapshot_dir), build_monthly(tables), coverage, boundaries)
+        boundaries, bcus = (json.loads((Path(snapshot_dir) / name).read_text(encoding="utf-8")) for name in (BOUNDARIES_FILE, BCU_OUTLINES_FILE))
+        return cls(
+            manifest["version"], manifest, read_table("areas", snapshot_dir), build_monthly(tables), coverage, boundaries, bcus,
+            read_table("population", snapshot_dir), tables["stop_search"], read_table("stop_search_people", snapshot_dir),
+            read_table("census_ethnicity", snapshot_dir),
+        )
 
     # ---- coverage -------------------------------------------------------------------------------
 
@@ -102,17 +111,54 @@ class Snapshot:
             rate = RATES[measure_key]
             denominator = self.value(rate.denominator, area, period)
             return None if not denominator else 100 * self.value(rate.numerator, area, period) / denominator
+        return self.total(measure_key, area, period.start, period.end)
+
+    def total(self, measure_key: str, area: Area, start: pd.Timestamp, end: pd.Timestamp) -> int | None:
+        """Count over the months [start, end); None unless every month is covered."""
+        if not pd.date_range(start, end, freq="MS", inclusive="left").isin(self.months_covered(measure_key)).all():
+            return None
         rows = self._rows(measure_key, area)
-        return int(rows.loc[(rows["month"] >= period.start) & (rows["month"] < period.end), "value"].sum())
+        return int(rows.loc[(rows["month"] >= start) & (rows["month"] < end), "value"].sum())
+
+    # ---- rates per 100,000 residents ---------------------------------------------------------
+
+    def population_year(self, period: Period) -> tuple[int, str]:
+        """The ONS mid-year estimate used for a period: the 30 June inside it, else the nearest
+        year the snapshot holds (ties: the later). Returns (year, note)."""
+        wanted = next(m.year for m in period.months() if m.month == 6)
+        years = sorted(self.population["year"].unique())
+        year = min(years, key=lambda y: (abs(y - wanted), -y))
+        series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
+        note = f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
+        return int(year), note
+
+    def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
+        """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
+        codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
+        pop = self.population
+        rows = pop[(pop["year"] == year) & pop["area_code"].isin(codes) & pop["age"].between(*ages)]
+        return int(rows["population"].sum())
+
+    def rate_per_100k(self, measure_key: str, area: Area, period: Period) -> tuple[float | None, str]:
+        """(count per 100,000 residents of the measure's ages, note on the population used)."""
+        measure = MEASURES.get(measure_key)
+        count = self.value(measure_key, area, period)
+        if measure is None or measure.population_ages is None or count is None:
+            return None, ""
+        year, note = self.population_year(period)
+        return 100_000 * count / self.residents(area, year, measure.population_ages), note
 
     def by_period(self, measure_key: str, area: Area, basis: str) -> pd.DataFrame:
-        """period, label, start, value, complete, months_with_data: every period the data touches."""
+        """period, label, start, value, complete, months_with_data, rate_per_100k, population_used:
+        every period the data touches."""
         months = self.months_covered(measure_key)
+        columns = ["period", "label", "start", "value", "complete", "months_with_data", "rate_per_100k", "population_used"]
         if not self.available(measure_key, area):
-            return pd.DataFrame(columns=["period", "label", "start", "value", "complete", "months_with_data"])
+            return pd.DataFrame(columns=columns)
         rows = []
         for period in periods_between(months.min(), months.max(), basis):
             complete = self.is_complete(measure_key, period)
+            rate, note = self.rate_per_100k(measure_key, area, period) if complete else (None, "")
             rows.append(
                 {
                     "period": period.key,
@@ -121,23 +167,42 @@ class Snapshot:
                     "value": self.value(measure_key, area, period) if complete else None,
                     "complete": complete,
                     "months_with_data": int(period.months().isin(months).sum()),
+                    "rate_per_100k": None if rate is None else round(rate, 2),
+                    "population_used": note,
                 }
             )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=columns)
+
+    def borough_values(self, measure_key: str, period: Period, per_100k: bool) -> pd.DataFrame:
+        """borough_code, borough, value (count or rate per 100,000) for the 32 boroughs: what the map colours."""
+        ranked = self.breakdown(measure_key, period, "borough")
+        column = "rate_per_100k" if per_100k else "value"
+        boroughs = self.areas[self.areas["borough_code"] != NOT_ASSIGNED_CODE][["borough_code", "borough"]]
+        return boroughs.merge(ranked[["area", column]].rename(columns={"area": "borough", column: "value"}), on="borough")
 
     def breakdown(self, measure_key: str, period: Period, level: str) -> pd.DataFrame:
-        """area, value for each BCU or borough (level 'bcu' | 'borough'), plus the not-assigned row.
+        """area, value, residents, rate_per_100k for each BCU or borough (level 'bcu' | 'borough'),
+        plus the not-assigned row (no residents, no rate).
 
         Only for count measures with borough detail and a complete period; else empty.
         """
         measure = MEASURES.get(measure_key)
         if measure is None or measure.london_only or not self.is_complete(measure_key, period):
-            return pd.DataFrame(columns=["area", "value"])
+            return pd.DataFrame(columns=["area", "value", "residents", "rate_per_100k"])
         rows = self.monthly[(self.monthly["measure"] == measure_key) & (self.monthly["month"] >= period.start) & (self.monthly["month"] < period.end)]
         per_code = rows.groupby("borough_code", observed=True)["value"].sum()
         areas = self.areas.assign(value=self.areas["borough_code"].map(per_code).fillna(0).astype("int64"))
         column = "bcu" if level == "bcu" else "borough"
-        assigned = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].groupby(column, as_index=False)["value"].sum()
+        if measure.population_ages is not None:
+            year, _ = self.population_year(period)
+            pop = self.population
+            residents = pop[(pop["year"] == year) & pop["age"].between(*measure.population_ages)].groupby("area_code")["population"].sum()
+            areas["residents"] = areas["borough_code"].map(residents)
+        else:
+            areas["residents"] = float("nan")
+        assigned = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].groupby(column, as_index=False)[["value", "residents"]].sum()
+        assigned["rate_per_100k"] = (100_000 * assigned["value"] / assigned["residents"]).round(2)
         assigned = assigned.rename(columns={column: "area"}).sort_values(["value", "area"], ascending=[False, True])
-        unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())]})
-        return pd.concat([assigned, unassigned], ignore_index=True)
+        unassigned_count = int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())
+        unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [unassigned_count], "residents": [float("nan")], "rate_per_100k": [float("nan")]})
+        return pd.concat([assigned, unassigned], ignore_index=True)[["area", "value", "residents", "rate_per_100k"]]

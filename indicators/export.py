@@ -5,10 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.areas import Area
-from indicators.claims import CLAIMS, label_of, unit_of
+from indicators.claims import CLAIMS, change_statistics, label_of, statistics_columns, unit_of
 from indicators.data import Snapshot
+from indicators.periods import parse_period
 
-EXPORT_COLUMNS = ["claim", "measure", "measure_label", "unit", "area", "period", "value", "complete", "months_with_data", "data_through"]
+EXPORT_COLUMNS = [
+    "claim", "measure", "measure_label", "unit", "area", "period", "value", "complete", "months_with_data",
+    "rate_per_100k", "population_used", "data_through",
+]
 
 
 def claim_measure_keys() -> list[tuple[int, str]]:
@@ -38,3 +42,26 @@ def export_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
     rates = table["unit"] == "%"
     table["value"] = table["value"].astype("float64").where(~rates, table["value"].astype("float64").round(2))
     return table
+
+
+def changes_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
+    """Each complete period against the one before, for every claim measure: the change, the
+    exact Poisson rate ratio with its 95% interval and reading, and the five-year comparison."""
+    rows = []
+    for claim_number, key in claim_measure_keys():
+        periods = snapshot.by_period(key, area, basis)
+        for _, row in periods[periods["complete"]].iterrows():
+            period = parse_period(row["period"])
+            comparison = period.shifted(-1)
+            previous = snapshot.value(key, area, comparison)
+            if previous is None:
+                continue
+            ratio, history = change_statistics(snapshot, key, area, period, comparison)
+            rows.append(
+                {
+                    "claim": claim_number, "measure": key, "unit": unit_of(key), "area": area.key, "period": period.key,
+                    "compared_with": comparison.key, "value": row["value"], "previous": previous, "change": row["value"] - previous,
+                    **statistics_columns(ratio, history),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -29,6 +29,8 @@ class Measure:
     definition: str
     monthly: Callable[[Tables], pd.DataFrame]
     london_only: bool = False
+    #: Ages (inclusive) of the residents a rate per 100,000 is taken over; None: no rate.
+    population_ages: tuple[int, int] | None = (0, 90)
 
 
 @dataclass(frozen=True)
@@ -105,16 +107,19 @@ MEASURES: dict[str, Measure] = {
             "homicide_victims_0_19", "Homicide victims aged 0-19 (teenagers and children)", "victims", "homicide_victims",
             "Homicide victims in the age groups '0 to 12' and '13 to 19', by recorded month.",
             _victims(lambda v: v["age_group"].isin(TEEN_AND_CHILD)),
+            population_ages=(0, 19),
         ),
         Measure(
             "homicide_victims_0_12", "Homicide victims aged 0-12 (children)", "victims", "homicide_victims",
             "Homicide victims in the age group '0 to 12', by recorded month.",
             _victims(lambda v: v["age_group"] == "0 to 12"),
+            population_ages=(0, 12),
         ),
         Measure(
             "homicide_victims_13_19", "Homicide victims aged 13-19 (teenagers)", "victims", "homicide_victims",
             "Homicide victims in the age group '13 to 19', by recorded month.",
             _victims(lambda v: v["age_group"] == "13 to 19"),
+            population_ages=(13, 19),
         ),
         Measure(
             "homicide_offences", "Homicide offences (all methods, all ages)", "offences", "borough_crime",
@@ -125,11 +130,13 @@ MEASURES: dict[str, Measure] = {
             "knife_injury_victims_under_25_non_da", "Knife injury victims aged 1-24, excluding domestic abuse", "victims", "knife_crime",
             "Victims aged 1 to 24 of knife crime with injury, excluding domestic abuse ('Knife Injury Victims (non DA 1-24)', the MOPAC/MPS measure), by recorded month.",
             _knife("Knife Injury Victims (non DA 1-24)"),
+            population_ages=(1, 24),
         ),
         Measure(
             "knife_injury_victims_under_25", "Knife injury victims aged 1-24, including domestic abuse", "victims", "knife_crime",
             "Victims aged 1 to 24 of knife crime with injury, domestic abuse included ('Knife Injury Victims (1-24)'), by recorded month.",
             _knife("Knife Injury Victims (1-24)"),
+            population_ages=(1, 24),
         ),
         Measure(
             "knife_crime_offences", "Knife crime offences", "offences", "knife_crime",
@@ -140,6 +147,11 @@ MEASURES: dict[str, Measure] = {
             "knife_crime_with_injury_offences", "Knife crime with injury offences", "offences", "knife_crime",
             "Knife crime offences where the victim was injured, by recorded month.",
             _knife("Knife Crime with Injury"),
+        ),
+        Measure(
+            "knife_injury_robbery_offences", "Knife crime with injury in personal robbery", "offences", "knife_crime",
+            "Knife crime offences with injury committed in the course of a personal robbery ('Knife Crime with Injury (Personal Robbery)'), by recorded month.",
+            _knife("Knife Crime with Injury (Personal Robbery)"),
         ),
         Measure(
             "weapons_searches", "Weapons searches", "searches", "stop_search",
@@ -167,6 +179,7 @@ MEASURES: dict[str, Measure] = {
             "counted by a third party from the complete data.police.uk files; may include City of London Police searches (1-3%). No outcomes, no areas.",
             _third_party_weapons,
             london_only=True,
+            population_ages=None,
         ),
         Measure(
             "possession_of_weapons_offences", "Possession of weapons offences", "offences", "borough_crime",

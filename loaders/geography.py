@@ -150,6 +150,16 @@ def simplify_boundaries(collection: dict, tolerance_degrees: float = 0.0003) -> 
     return {"type": "FeatureCollection", "features": features}
 
 
+def bcu_outlines(boundaries: dict, boroughs: pd.DataFrame) -> dict:
+    """The 12 BCUs as GeoJSON features (union of their boroughs), property BCU, sorted by name."""
+    shapes = {f["properties"]["GSS_CODE"]: shapely.geometry.shape(f["geometry"]) for f in boundaries["features"]}
+    features = []
+    for bcu, members in boroughs.groupby("bcu", sort=True):
+        union = shapely.set_precision(shapely.union_all([shapes[code] for code in members["borough_code"]]), 1e-5)
+        features.append({"type": "Feature", "properties": {"BCU": bcu}, "geometry": shapely.geometry.mapping(union)})
+    return {"type": "FeatureCollection", "features": features}
+
+
 class PointLocator:
     """Vectorised point-in-borough lookup on WGS84 longitude/latitude."""
 

@@ -35,6 +35,7 @@ from loaders.geography import (
     PointLocator,
     load_boroughs,
     load_boundaries,
+    bcu_outlines,
     simplify_boundaries,
 )
 from loaders.homicide_victims import FILE_PATTERN as HOMICIDE_PATTERN
@@ -50,10 +51,11 @@ SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
 DEFAULT_RAW_DIR = PROJECT_ROOT.parent / "shared" / "data" / "raw"
 MANIFEST = "manifest.json"
 BOUNDARIES_FILE = "boroughs.geojson"
+BCU_OUTLINES_FILE = "bcus.geojson"
 #: Minor categories of the borough-level crime file kept in the snapshot.
 BOROUGH_CRIME_CATEGORIES = [HOMICIDE, POSSESSION_OF_WEAPONS, PERSONAL_ROBBERY, "ROBBERY OF BUSINESS PROPERTY"]
 #: Tables a refresh does not download: kept from the previous snapshot when the raw folder lacks them.
-STATIC_TABLES = ["areas", "boroughs_geojson", "population", "census_ethnicity", "stop_search_by_object_third_party"]
+STATIC_TABLES = ["areas", "boroughs_geojson", "bcus_geojson", "population", "census_ethnicity", "stop_search_by_object_third_party"]
 
 Progress = Callable[[str], None]
 
@@ -63,7 +65,7 @@ class Table:
     """One snapshot table and what the manifest says about it."""
 
     name: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | dict  # a dict is GeoJSON, written as <name without _geojson>.geojson
     source: sources.Source
     inputs: list[Path]
     notes: str = ""
@@ -119,7 +121,8 @@ def geography_tables(raw_dir: Path, geography: Geography) -> list[Table]:
     inputs = [raw_dir / BCU_TABLE, raw_dir / BOUNDARIES]
     return [
         Table("areas", geography.areas_table(), sources.GEOGRAPHY, inputs, "32 boroughs, their BCU, and the not-assigned area."),
-        Table("boroughs_geojson", pd.DataFrame(), sources.GEOGRAPHY, inputs, "Borough boundaries simplified to about 30 m, WGS84."),
+        Table("boroughs_geojson", geography.boundaries, sources.GEOGRAPHY, inputs, "Borough boundaries simplified to about 30 m, WGS84."),
+        Table("bcus_geojson", bcu_outlines(geography.boundaries, geography.boroughs), sources.GEOGRAPHY, inputs, "The 12 BCUs: unions of their boroughs."),
     ]
 
 
@@ -228,18 +231,14 @@ def _concat(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
 
 
 def stop_search_third_party_tables(raw_dir: Path) -> list[Table]:
+    """Optional source: an empty table (with its columns) when the raw folder lacks it."""
     files = _find(raw_dir, THIRD_PARTY_PATTERN)
-    if not files:
-        return []
-    return [
-        Table(
-            "stop_search_by_object_third_party",
-            load_monthly_searches_by_object(files[0]),
-            sources.STOP_SEARCH_THIRD_PARTY,
-            files,
-            "All London searches per month by object of search; no outcomes, no areas; may include City of London Police (1-3%).",
-        )
-    ]
+    if files:
+        counts, note = load_monthly_searches_by_object(files[0]), "All London searches per month by object of search; no outcomes, no areas; may include City of London Police (1-3%)."
+    else:
+        counts = pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "object_of_search": pd.Series(dtype="string"), "searches": pd.Series(dtype="int64")})
+        note = f"No file matching {THIRD_PARTY_PATTERN} in the raw folder."
+    return [Table("stop_search_by_object_third_party", counts, sources.STOP_SEARCH_THIRD_PARTY, files, note)]
 
 
 # ---- writing, manifest, swap ---------------------------------------------------------------------
@@ -251,19 +250,19 @@ def _months(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     return frame["month"].min().strftime("%Y-%m"), frame["month"].max().strftime("%Y-%m")
 
 
-def write_tables(tables: list[Table], geography: Geography, out_dir: Path, raw_dir: Path, carried: dict) -> dict:
-    """Write parquet files and manifest.json into out_dir; return the manifest."""
+def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict) -> dict:
+    """Write parquet (and GeoJSON) files and manifest.json into out_dir; return the manifest."""
     entries = dict(carried)
     for table in tables:
-        if table.name == "boroughs_geojson":
-            target = out_dir / BOUNDARIES_FILE
-            target.write_text(json.dumps(geography.boundaries, separators=(",", ":"), sort_keys=True), encoding="utf-8")
-            rows = len(geography.boundaries["features"])
+        if isinstance(table.frame, dict):
+            target = out_dir / f"{table.name.removesuffix('_geojson')}.geojson"
+            target.write_text(json.dumps(table.frame, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+            rows = len(table.frame["features"])
         else:
             target = out_dir / f"{table.name}.parquet"
             table.frame.to_parquet(target, index=False, compression="zstd")
             rows = len(table.frame)
-        first, last = _months(table.frame)
+        first, last = _months(table.frame) if isinstance(table.frame, pd.DataFrame) else (None, None)
         entries[table.name] = {
             "file": target.name,
             "sha256": sha256_of(target),
@@ -319,7 +318,7 @@ def build_into(raw_dir: Path, out_dir: Path, static_from: Path | None = None, pr
     tables += stop_search_tables(raw_dir, geography, progress)
     tables += stop_search_third_party_tables(raw_dir)
     progress("writing snapshot")
-    return write_tables(tables, geography, out_dir, raw_dir, carried)
+    return write_tables(tables, out_dir, raw_dir, carried)
 
 
 def build_snapshot(raw_dir: Path, snapshot_dir: Path = SNAPSHOT_DIR, static_from: Path | None = None, progress: Progress = lambda _: None) -> dict:

@@ -34,7 +34,34 @@ st.markdown(
     "- **Mixed**: the headline and a companion figure (for example the count and the rate) moved in different directions.\n"
     "- **Not supported**: the headline did not move the way the letter says (no change counts as not supported).\n"
     "- **Not answerable from the data in the snapshot**: one of the two years is not fully covered by the open data held here.\n"
-    "Verdicts compare counts only. They do not test whether a change is larger than year-to-year chance variation."
+    "Verdicts compare counts only; the test below says whether a change is larger than chance."
+)
+
+st.subheader("Is the change real?")
+st.markdown(
+    "Counts of homicides are small, so a fall from one year to the next can be chance. Each year's count is treated as a Poisson "
+    "count. Given the two years' total *n*, the later count is Binomial(*n*, *p*) with *p* = rate₂ / (rate₁ + rate₂); the exact "
+    "(Clopper-Pearson) 95% interval for *p* gives an exact interval for the **rate ratio** *p* / (1 − *p*). If the whole interval lies "
+    "below 1 the fall is *larger than chance would explain*; above 1, the rise is; otherwise the change is *within normal "
+    "year-to-year variation*. Separately, the selected year is compared with the lowest and highest of up to five complete years before it. "
+    "The test treats the counts as independent events; clusters (one incident, several victims) make real uncertainty somewhat larger."
+)
+
+st.subheader("Rates per 100,000 residents")
+st.markdown(
+    "A rate divides a count by the ONS mid-year estimate of residents of the ages the figure counts: all ages for offences and all "
+    "homicide victims, 0-19 (and 0-12, 13-19) for teenage and child homicide victims, 1-24 for knife injury victims aged 1-24. "
+    "Each period uses the estimate for the 30 June inside it, or the nearest year held (" + ", ".join(f"mid-{y}" for y in sorted(snapshot.population['year'].unique())) + "). "
+    "Mid-2019 and mid-2020 are the 2011-based series and mid-2023 on are 2021-based: the series differ (Westminster by about 50,000), "
+    "so a change in rate across the break is not only a change in crime. London and BCU rates use the residents of their boroughs; "
+    "the City of London, policed separately, is excluded. Rows not assigned to a borough count in London's numerator only."
+)
+
+st.subheader("Stop and search: disproportionality")
+st.markdown(
+    "Weapons searches per 1,000 residents of each ethnic group (self-defined ethnicity of the person searched, grouped as the Census's "
+    "five high-level groups; residents from Census 2021, all ages), divided by the same rate for White residents. "
+    "'Not stated' searches are shown but have no ratio. The ratio is not age-adjusted, and people searched in an area need not live there."
 )
 
 st.subheader("Known breaks and gaps")

@@ -172,7 +172,7 @@ def test_sources_page_lists_every_snapshot_table():
 
 
 def test_broken_snapshot_shows_how_to_rebuild(tmp_path, monkeypatch):
-    monkeypatch.setattr("ui.data.SNAPSHOT_DIR", tmp_path)
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(tmp_path))
     at = open_app()
     assert not at.exception
     assert "cannot be read" in at.error[0].value

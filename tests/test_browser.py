@@ -147,3 +147,25 @@ def test_sources_page(base_url, page):
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     assert page.get_by_text("Open Government Licence").count() >= 1
     page.screenshot(path=ARTIFACTS / "sources.png", full_page=True)
+
+
+def test_map_renders_and_a_click_selects_a_borough(base_url, page):
+    page.goto(f"{base_url}/knife_injury_under_25")
+    canvas = page.locator(".st-key-map-knife-injury-under-25 canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    canvas.scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "claim-3-map.png", full_page=True)
+    box = canvas.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    # The map is centred on Lambeth/Southwark; a click there selects a borough in the sidebar.
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.55)
+    page.wait_for_function("() => !new URL(location.href).searchParams.get('area')?.startsWith('London')", timeout=30_000)
+    assert "area=London" not in page.url
+
+
+def test_letter_page(base_url, page):
+    page.goto(f"{base_url}/letter")
+    page.get_by_text("Child First Robbery Initiative").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Not checkable with open data").count() >= 2
+    page.screenshot(path=ARTIFACTS / "letter.png", full_page=True)

@@ -80,3 +80,57 @@ def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
         st.download_button(
             "Download CSV", table.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv", key=f"csv-{key}", on_click="ignore"
         )
+
+
+def _outline_coordinates(geometry: dict) -> tuple[list, list]:
+    """Longitudes and latitudes of every ring, separated by None, for a Scattergeo line."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    lons, lats = [], []
+    for polygon in polygons:
+        for ring in polygon:
+            lons += [point[0] for point in ring] + [None]
+            lats += [point[1] for point in ring] + [None]
+    return lons, lats
+
+
+def borough_map(
+    values: pd.DataFrame, boundaries: dict, bcus: dict, highlight: set[str], highlight_bcu: str | None, title: str, colour_label: str, note: str
+) -> go.Figure:
+    """Choropleth of boroughs (values: borough_code, borough, value); BCU outlines in black;
+    the selected area outlined thick; City of London (not policed by the Met) grey.
+
+    Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
+    works offline.
+    """
+    fig = go.Figure()
+    city = [f for f in boundaries["features"] if f["properties"]["GSS_CODE"] == "E09000001"]
+    fig.add_choroplethmap(
+        geojson={"type": "FeatureCollection", "features": city}, locations=["E09000001"], z=[0], featureidkey="properties.GSS_CODE",
+        colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]], showscale=False, marker_line_color="white",
+        hovertemplate="City of London: policed by the City of London Police, not in these figures<extra></extra>",
+    )
+    fig.add_choroplethmap(
+        geojson=boundaries, locations=values["borough_code"], z=values["value"], featureidkey="properties.GSS_CODE", customdata=values["borough"],
+        colorscale="Viridis", reversescale=True, marker_line_color="white", marker_line_width=0.6,
+        colorbar=dict(title=dict(text=colour_label, side="right"), thickness=14),
+        hovertemplate="%{customdata}: %{z:,.1f}<extra></extra>",
+    )
+    for feature in bcus["features"]:
+        lons, lats = _outline_coordinates(feature["geometry"])
+        selected = feature["properties"]["BCU"] == highlight_bcu
+        fig.add_scattermap(lon=lons, lat=lats, mode="lines", line=dict(color=BLACK, width=4 if selected else 1.5), hoverinfo="skip")
+    for feature in boundaries["features"]:
+        if feature["properties"]["GSS_CODE"] in highlight:
+            lons, lats = _outline_coordinates(feature["geometry"])
+            fig.add_scattermap(lon=lons, lat=lats, mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip")
+    fig.update_layout(showlegend=False, map=dict(style="white-bg", center=dict(lon=-0.11, lat=51.49), zoom=8.9))
+    return _layout(fig, title, "", note, height=560)
+
+
+def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_label: str, note: str) -> go.Figure:
+    """One labelled bar per category."""
+    fig = go.Figure(
+        go.Bar(x=table[category], y=table[value], marker_color=BLUE, text=table[value].map(_number), textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>")
+    )
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, y_label, note)

@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, describe_change, label_of, unit_of
 from indicators.measures import MEASURES, RATES, SOURCE_NAMES
 from ui import charts, data, filters
-from ui.tiles import verdict_box
+from ui.tiles import chance_note, verdict_box
 
 CLAIM_PAGE_FILES = {
     "knife-homicides": "pages/knife_homicides.py",
@@ -28,6 +28,7 @@ def render(slug: str) -> None:
     st.caption(f"{area.label} · {period.label} ({period.span}) compared with {comparison.label}")
     verdict = data.verdict(version, claim, area, period, comparison)
     verdict_box(verdict)
+    chance_note(verdict)
     if verdict.nearest_figure:
         st.markdown(f"**What open data can say instead** (a related figure, not the claim's measure): {verdict.nearest_figure}.")
 
@@ -86,7 +87,19 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     through = snapshot.data_through(measure)
     table = MEASURES[snapshot.count_key(measure)].table
     note = f"Data through {through:%B %Y}. {area.label}. Source: {SOURCE_NAMES[table]}."
+    can_rate = measure in MEASURES and MEASURES[measure].population_ages is not None
+    per_100k = can_rate and st.radio(
+        "Show", ["count", "rate per 100,000 residents"], horizontal=True, key=f"scale-{slug}",
+        help="Rates divide by ONS mid-year residents of the ages the measure counts; the population year is given with each rate.",
+    ) != "count"
+    if per_100k:
+        ages = MEASURES[measure].population_ages
+        unit = f"{unit} per 100,000 residents" + ("" if ages == (0, 90) else f" aged {ages[0]}-{ages[1]}")
+        year_note = snapshot.population_year(period)[1]
+        st.caption(f"Rates for {period.label} use the ONS mid-year estimate {year_note}. 2019-2020 estimates are the 2011-based series, 2023 on 2021-based: do not read the break as change.")
+    value_column = "rate_per_100k" if per_100k else "value"
     periods = data.by_period(version, measure, area, selection.basis)
+    drawn = periods.assign(value=periods[value_column])
     current, previous = snapshot.value(measure, area, period), snapshot.value(measure, area, comparison)
     if current is not None and previous is not None:
         title = describe_change(measure, current, previous, period, comparison)
@@ -94,37 +107,57 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         title = f"{label_of(measure)} by year: the data run to {through:%B %Y}, so {period.label if current is None else comparison.label} is not covered"
     y_label = "per cent" if unit == "%" else unit
     charts.show(
-        charts.period_bars(periods, period.key, comparison.key, title, y_label, note),
-        periods[["period", "value", "complete", "months_with_data"]],
+        charts.period_bars(drawn, period.key, comparison.key, title, y_label, note),
+        periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
         f"{measure}-{area.key}-{selection.basis}.csv".replace(" ", "_"),
         f"periods-{slug}",
     )
     monthly = data.monthly(version, measure, area)
     charts.show(
-        charts.monthly_chart(monthly, f"{label_of(measure)} by month, {area.label}", f"{unit} per month" if unit != "%" else "per cent", note),
+        charts.monthly_chart(monthly, f"{label_of(measure)} by month, {area.label}", f"{unit_of(measure)} per month" if unit != "%" else "per cent", note),
         monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
         f"{measure}-{area.key}-monthly.csv".replace(" ", "_"),
         f"monthly-{slug}",
     )
     if measure in RATES or MEASURES[measure].london_only:
-        st.caption("No ranking by BCU or borough for this measure: it is a rate, or the source has a London total only.")
+        st.caption("No ranking or map by BCU or borough for this measure: it is a rate, or the source has a London total only.")
         return
     if not snapshot.is_complete(measure, period):
-        st.caption(f"No ranking by BCU or borough: the data do not cover all of {period.label}.")
+        st.caption(f"No ranking or map by BCU or borough: the data do not cover all of {period.label}.")
         return
+    st.subheader(f"Where, {period.label}")
     left, right = st.columns(2)
     for column, level in ((left, "bcu"), (right, "borough")):
         ranked = data.breakdown(version, measure, period, level)
         with column:
             charts.show(
                 charts.ranked_bars(
-                    ranked, _highlight(snapshot, area, level), f"By {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit,
+                    ranked.assign(value=ranked[value_column]), _highlight(snapshot, area, level), f"By {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit,
                     f"{label_of(measure)}. Data through {through:%B %Y}. 'Not assigned' rows count in London only.",
                 ),
                 ranked,
                 f"{measure}-{period.key}-by-{level}.csv".replace("/", "-"),
                 f"rank-{level}-{slug}",
             )
+    _map(snapshot, version, measure, period, area, per_100k, unit, through, slug)
+
+
+def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, unit: str, through, slug: str) -> None:
+    values = data.borough_values(version, measure, period, per_100k)
+    codes = set(snapshot.areas.loc[snapshot.areas["borough"] == area.name, "borough_code"]) if area.level == "Borough" else set()
+    bcu = _highlight(snapshot, area, "bcu")
+    key = f"map-{slug}"
+    figure = charts.borough_map(
+        values, snapshot.boundaries, snapshot.bcu_outlines, codes, bcu, f"{label_of(measure)} by borough, {period.label}", unit,
+        f"Data through {through:%B %Y}. Black lines: BCUs. Grey: City of London (not Met). Click a borough to select it.",
+    )
+    st.plotly_chart(figure, key=key, on_select=lambda: filters.select_borough_from_map(key), selection_mode="points", config={"displaylogo": False})
+    with st.expander("Table of the numbers in this map"):
+        st.dataframe(values, hide_index=True)
+        st.download_button(
+            "Download CSV", values.to_csv(index=False).encode("utf-8"), file_name=f"{measure}-{period.key}-map.csv".replace("/", "-"),
+            mime="text/csv", key=f"map-csv-{slug}", on_click="ignore",
+        )
 
 
 def _highlight(snapshot, area, level: str) -> str | None:

@@ -2,29 +2,44 @@
 
 The Snapshot object is loaded once per version and shared read-only
 (``st.cache_resource``); the small frames the pages draw are cached per
-(version, measure, area, basis) with ``st.cache_data``.
+(version, measure, area, basis) with ``st.cache_data``. The snapshot folder is
+data/snapshot unless the environment variable KNIFE_CLAIMS_SNAPSHOT names another
+(used by tests; a refreshed snapshot lives in data/snapshot too).
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from indicators.areas import Area
 from indicators.claims import Claim, Verdict, assess, comparison_table, scorecard_table
+from indicators import stop_search
 from indicators.export import export_table
+from indicators.letter import letter_table
 from indicators.data import Snapshot
 from indicators.periods import Period
 from loaders.snapshot import SNAPSHOT_DIR, read_manifest
 
 
+def snapshot_dir() -> Path:
+    return Path(os.environ.get("KNIFE_CLAIMS_SNAPSHOT") or SNAPSHOT_DIR)
+
+
 def snapshot_version() -> str:
-    return read_manifest(SNAPSHOT_DIR)["version"]
+    return read_manifest(snapshot_dir())["version"]
 
 
 @st.cache_resource(show_spinner="Loading the data snapshot…")
+def _load(version: str, directory: str) -> Snapshot:
+    return Snapshot.load(Path(directory))
+
+
 def _snapshot(version: str) -> Snapshot:
-    return Snapshot.load(SNAPSHOT_DIR)
+    return _load(version, str(snapshot_dir()))
 
 
 def snapshot() -> Snapshot:
@@ -67,3 +82,28 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 @st.cache_data(show_spinner=False)
 def scorecard(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     return scorecard_table(_snapshot(version), area, period, comparison)
+
+
+@st.cache_data(show_spinner=False)
+def borough_values(version: str, measure: str, period: Period, per_100k: bool) -> pd.DataFrame:
+    return _snapshot(version).borough_values(measure, period, per_100k)
+
+
+@st.cache_data(show_spinner=False)
+def letter(version: str) -> pd.DataFrame:
+    return letter_table(_snapshot(version))
+
+
+@st.cache_data(show_spinner=False)
+def searches_by_power(version: str, area: Area, period: Period) -> pd.DataFrame:
+    return stop_search.by_power(_snapshot(version), area, period)
+
+
+@st.cache_data(show_spinner=False)
+def searches_by_ethnicity(version: str, area: Area, period: Period) -> pd.DataFrame:
+    return stop_search.disproportionality(_snapshot(version), area, period)
+
+
+@st.cache_data(show_spinner=False)
+def searches_by_person(version: str, area: Area, period: Period, column: str) -> pd.DataFrame:
+    return stop_search.by_person(_snapshot(version), area, period, column)

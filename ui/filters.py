@@ -14,6 +14,8 @@ import streamlit as st
 from indicators.areas import Area, UnknownArea, area_options, parse_area
 from indicators.data import Snapshot
 from indicators.periods import BASES, Period, UnknownPeriod, parse_period, periods_between
+from loaders.geography import NOT_ASSIGNED_CODE
+from ui import data
 
 URL_KEYS = ("area", "basis", "period", "compare")
 #: A plain (non-widget) copy of the selection: Streamlit drops a widget's state when the
@@ -130,6 +132,17 @@ def sidebar(snapshot: Snapshot) -> Selection:
     st.session_state[STORED] = {"area": area, "basis": basis, "period": period, "compare": comparison}
     write_url(selection)
     return selection
+
+
+def select_borough_from_map(chart_key: str) -> None:
+    """on_select callback of a borough map: make the clicked borough the selected area."""
+    points = st.session_state[chart_key].selection.points
+    code = points[0].get("location") if points else None
+    areas = data.snapshot().areas
+    names = areas.loc[(areas["borough_code"] == code) & (areas["borough_code"] != NOT_ASSIGNED_CODE), "borough"]
+    if len(names):
+        st.session_state["area"] = Area("Borough", names.iloc[0])
+        _remember("area")
 
 
 def write_url(selection: Selection) -> None:

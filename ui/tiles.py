@@ -18,6 +18,17 @@ def verdict_box(verdict: Verdict) -> None:
     box(text, icon=icon)
 
 
+def chance_note(verdict: Verdict) -> None:
+    """Is the change real? The exact Poisson interval and the five-year range, in words."""
+    if verdict.rate_ratio is None:
+        return
+    described = verdict.rate_ratio.describe()
+    text = f"**Is the change real?** {described[0].upper()}{described[1:]}."
+    if verdict.history is not None:
+        text += f" {verdict.period.label} is {verdict.history.position}."
+    st.markdown(text, help="Exact 95% interval for the ratio of two Poisson counts (conditional binomial, Clopper-Pearson). See Sources and methods.")
+
+
 def claim_tile(verdict: Verdict, trend: list[float], claim_page) -> None:
     claim = verdict.claim
     key = claim.headline
@@ -45,6 +56,7 @@ def claim_tile(verdict: Verdict, trend: list[float], claim_page) -> None:
         bars = " · bars: each complete year, oldest first" if trend else ""
         st.caption(f"{verdict.comparison.label}: {format_value(verdict.previous, key)} · {through} · {verdict.area.label}{bars}")
         verdict_box(verdict)
+        chance_note(verdict)
         if verdict.nearest_figure:
             st.caption(f"What open data can say instead (a related figure, not the claim's measure): {verdict.nearest_figure}.")
         st.page_link(claim_page, label=f"Details of claim {claim.number} →")

@@ -1,0 +1,120 @@
+"""Every quantitative statement in the Met's letter of 25 March 2025, and what open data
+can say about each. Figures come from the snapshot; where open data cannot settle a
+statement, the table says so and names the data that would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from indicators.areas import LONDON, Area
+from indicators.claims import CLAIMS, NOT_ANSWERABLE, assess, describe_change
+from indicators.data import Snapshot
+from indicators.periods import parse_period
+from loaders.geography import NOT_ASSIGNED_CODE
+
+CHECKABLE, PARTLY, NOT_CHECKABLE = "Checkable", "Partly checkable", "Not checkable with open data"
+NOT_IN_SNAPSHOT = "Checkable with open data, but not with this snapshot"
+LONDON_AREA = Area("London", LONDON)
+FY2025, FY2024 = parse_period("FY2024/25"), parse_period("FY2023/24")
+NOV_2024, DEC_2024, NOV_2023, DEC_2023 = (pd.Timestamp(d) for d in ("2024-11-01", "2024-12-01", "2023-11-01", "2023-12-01"))
+
+
+@dataclass(frozen=True)
+class Statement:
+    topic: str
+    letter_says: str
+    answer: Callable[[Snapshot], tuple[str, str]]  # -> (checkable?, what open data says)
+    would_settle_it: str
+
+
+def _claim(number: int) -> Callable[[Snapshot], tuple[str, str]]:
+    def answer(snapshot: Snapshot) -> tuple[str, str]:
+        verdict = assess(snapshot, CLAIMS[number - 1], LONDON_AREA, FY2025, FY2024)
+        status = NOT_IN_SNAPSHOT if verdict.verdict == NOT_ANSWERABLE else CHECKABLE
+        return status, f"{verdict.verdict}. {verdict.reason}"
+
+    return answer
+
+
+def _november(measure: str, what: str) -> Callable[[Snapshot], tuple[str, str]]:
+    """November 2024 against November 2023 for a monthly measure (the letter gives no dates for the week)."""
+
+    def answer(snapshot: Snapshot) -> tuple[str, str]:
+        now, before = snapshot.total(measure, LONDON_AREA, NOV_2024, DEC_2024), snapshot.total(measure, LONDON_AREA, NOV_2023, DEC_2023)
+        if now is None or before is None:
+            return PARTLY, f"{what}: not in the snapshot for November 2023 and 2024 (`python -m loaders refresh` fetches it)."
+        return PARTLY, f"{what}, whole month: {before:,} in November 2023, {now:,} in November 2024. The letter gives no dates for the week, so the week itself cannot be picked out."
+
+    return answer
+
+
+def _robbery(snapshot: Snapshot) -> tuple[str, str]:
+    parts = []
+    for key in ("personal_robbery_offences", "knife_injury_robbery_offences"):
+        now, before = snapshot.value(key, LONDON_AREA, FY2025), snapshot.value(key, LONDON_AREA, FY2024)
+        if now is not None and before is not None:
+            parts.append(describe_change(key, now, before, FY2025, FY2024))
+    if not parts:
+        return PARTLY, "Robbery figures are not in the snapshot."
+    return PARTLY, ". ".join(parts) + ". Open data show trends side by side; they cannot show that robbery drives knife crime."
+
+
+def _areas(snapshot: Snapshot) -> tuple[str, str]:
+    real = snapshot.areas[snapshot.areas["borough_code"] != NOT_ASSIGNED_CODE]
+    return CHECKABLE, f"The snapshot's geography has {real['bcu'].nunique()} BCUs covering {real['borough'].nunique()} boroughs (the City of London is policed separately)."
+
+
+def _not_checkable(why: str) -> Callable[[Snapshot], tuple[str, str]]:
+    return lambda snapshot: (NOT_CHECKABLE, why)
+
+
+STATEMENTS = [
+    *(
+        Statement(f"Claim {c.number}", c.words, _claim(c.number), settle)
+        for c, settle in zip(
+            CLAIMS,
+            [
+                "Victim-level MPS homicide data to March 2025 (London Datastore, refreshed quarterly).",
+                "Victim-level MPS homicide data to March 2025.",
+                "Already in open data (MPS Monthly Crime Dashboard).",
+                "Complete record-level data.police.uk stop and search for April 2023 - March 2025, or the Home Office stop and search open data tables.",
+            ],
+        )
+    ),
+    Statement(
+        "Week of action, November 2024", "400 community events",
+        _not_checkable("No open data records community engagement events."),
+        "The MPS's own activity returns for the week (Operation Sceptre).",
+    ),
+    Statement(
+        "Week of action, November 2024", "115 knives seized",
+        _november("possession_of_weapons_offences", "Possession-of-weapons offences recorded (offences, not knives seized)"),
+        "MPS records of weapons seized and surrendered during the week; no open dataset counts seizures.",
+    ),
+    Statement(
+        "Week of action, November 2024", "375 arrests",
+        _november("weapons_searches_arrest", "Weapons searches ending in arrest (one route to arrest among many)"),
+        "MPS custody records for the week; open stop-and-search data show only arrests that followed a search.",
+    ),
+    Statement(
+        "Child First Robbery Initiative", "Charging decisions in 10 days instead of 28",
+        _not_checkable("No open data give the time from arrest to charging decision, for children or anyone else, by force or month."),
+        "MPS/CPS case data: days from arrest to charging decision for under-18s, before and after the initiative.",
+    ),
+    Statement("Robbery and knife crime", "Robbery is a driver of knife crime", _robbery, "Offence-level data linking knife crimes to robberies; the monthly dashboard gives only counts."),
+    Statement("Policing structure", "12 BCUs, 32 boroughs", _areas, "Already in open data."),
+]
+
+
+def letter_table(snapshot: Snapshot) -> pd.DataFrame:
+    """topic, letter_says, checkable, what_open_data_says, what_would_settle_it: one row per statement."""
+    rows = []
+    for statement in STATEMENTS:
+        checkable, says = statement.answer(snapshot)
+        rows.append(
+            {"topic": statement.topic, "letter_says": statement.letter_says, "checkable": checkable, "what_open_data_says": says, "what_would_settle_it": statement.would_settle_it}
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,94 @@
+"""Weapons searches in depth: the legal power used, outcomes, and who is searched.
+
+Disproportionality ratio (stated on screen): for each ethnic group, weapons searches per
+1,000 residents of that group, divided by the same rate for the White group. Residents
+are Census 2021 usual residents of the area (all ages); the group is the person's
+self-defined ethnicity, mapped to the Census's five high-level groups. The ratio is not
+age-adjusted, and people searched in an area need not live there.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.areas import Area, borough_codes
+from indicators.data import Snapshot
+from indicators.periods import Period
+
+POWERS = {
+    "Police and Criminal Evidence Act 1984 (section 1)": "PACE section 1 (reasonable grounds)",
+    "Criminal Justice and Public Order Act 1994 (section 60)": "Section 60 (no suspicion needed)",
+    "Firearms Act 1968 (section 47)": "Firearms Act section 47",
+    "Misuse of Drugs Act 1971 (section 23)": "Misuse of Drugs Act section 23",
+}
+ETHNIC_PREFIXES = {
+    "Asian/Asian British": "Asian",
+    "Black/African/Caribbean/Black British": "Black",
+    "Mixed/Multiple ethnic groups": "Mixed",
+    "White": "White",
+    "Other ethnic group": "Other",
+}
+NOT_STATED = "Not stated"
+
+
+def _in(frame: pd.DataFrame, area: Area, period: Period, snapshot: Snapshot) -> pd.DataFrame:
+    rows = frame[(frame["month"] >= period.start) & (frame["month"] < period.end)]
+    return rows[rows["borough_code"].isin(borough_codes(area, snapshot.areas))]
+
+
+def by_power(snapshot: Snapshot, area: Area, period: Period) -> pd.DataFrame:
+    """power, searches, positive_outcomes, arrests, linked_positive, positive_rate_pct: weapons searches."""
+    searches = _in(snapshot.searches, area, period, snapshot)
+    weapons = searches[searches["weapons_search"]].assign(
+        power=lambda f: f["legislation"].map(POWERS).fillna("Other or not recorded"),
+        positive=lambda f: f["searches"].where(f["positive_outcome"], 0),
+        arrested=lambda f: f["searches"].where(f["arrest"], 0),
+        linked=lambda f: f["searches"].where(f["positive_outcome"] & (f["outcome_linked_to_object"] == "true"), 0),
+    )
+    table = weapons.groupby("power", as_index=False).agg(
+        searches=("searches", "sum"), positive_outcomes=("positive", "sum"), arrests=("arrested", "sum"), linked_positive=("linked", "sum")
+    )
+    table["positive_rate_pct"] = (100 * table["positive_outcomes"] / table["searches"]).round(1)
+    return table.sort_values("searches", ascending=False).reset_index(drop=True)
+
+
+def ethnic_group(self_defined: pd.Series) -> pd.Series:
+    """Census high-level group of a data.police.uk self-defined ethnicity ('Black/African/... - African' -> 'Black')."""
+    prefix = self_defined.str.split(" - ", n=1).str[0]
+    group = prefix.map(ETHNIC_PREFIXES).fillna(NOT_STATED)
+    return group.where(~self_defined.str.contains("Not stated", na=True), NOT_STATED)
+
+
+def disproportionality(snapshot: Snapshot, area: Area, period: Period) -> pd.DataFrame:
+    """ethnic_group, searches, share_pct, residents, per_1000_residents, ratio_to_white: weapons searches."""
+    people = _in(snapshot.searched_people, area, period, snapshot)
+    counts = people.assign(ethnic_group=ethnic_group(people["self_defined_ethnicity"])).groupby("ethnic_group")["searches"].sum()
+    codes = borough_codes(area, snapshot.areas)
+    census = snapshot.census_ethnicity
+    residents = census[census["area_code"].isin(codes)].groupby("ethnic_group")["population"].sum()
+    table = pd.DataFrame({"searches": counts}).join(pd.DataFrame({"residents": residents}), how="outer").fillna(0)
+    table.index.name = "ethnic_group"
+    table = table.reset_index()
+    table["share_pct"] = (100 * table["searches"] / table["searches"].sum()).round(1) if table["searches"].sum() else 0.0
+    per_1000 = 1000 * table["searches"] / table["residents"].where(table["residents"] > 0)
+    white = per_1000[table["ethnic_group"] == "White"]
+    white_rate = white.iloc[0] if len(white) and white.iloc[0] else None
+    table["per_1000_residents"] = per_1000.round(2)
+    table["ratio_to_white"] = (per_1000 / white_rate).round(2) if white_rate else None
+    order = ["Asian", "Black", "Mixed", "White", "Other", NOT_STATED]
+    return table.set_index("ethnic_group").reindex(order).dropna(how="all").reset_index().astype({"searches": "int64"})
+
+
+def by_person(snapshot: Snapshot, area: Area, period: Period, column: str) -> pd.DataFrame:
+    """<column>, searches, positive_outcomes, share_pct for weapons searches; column is age_range or gender."""
+    people = _in(snapshot.searched_people, area, period, snapshot)
+    table = people.assign(positive=people["searches"].where(people["positive_outcome"], 0)).groupby(column, as_index=False).agg(
+        searches=("searches", "sum"), positive_outcomes=("positive", "sum")
+    )
+    table["share_pct"] = (100 * table["searches"] / table["searches"].sum()).round(1) if len(table) else []
+    return table
+
+
+def months_with_data(snapshot: Snapshot, period: Period) -> pd.DatetimeIndex:
+    """The months of the period for which the snapshot holds complete record-level searches."""
+    return period.months()[period.months().isin(snapshot.coverage["stop_search"])]

@@ -1,0 +1,26 @@
+"""Every figure in the letter, and what open data can say about it."""
+
+from ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
+
+import streamlit as st
+
+from ui import data, filters
+
+snapshot = data.snapshot()
+filters.sidebar(snapshot)  # keeps the filters (and the link) while reading this page
+st.title("Every claim in the letter")
+st.markdown(
+    "Each quantitative statement in the Metropolitan Police's letter of 25 March 2025, with what open data can say about it "
+    "(London, FY2024/25 against FY2023/24), and, where open data cannot settle it, the data that would."
+)
+statements = data.letter(snapshot.version)
+for row in statements.itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{row.topic}** — “{row.letter_says}”")
+        st.markdown(f"*{row.checkable}.* {row.what_open_data_says}")
+        st.caption(f"What would settle it: {row.what_would_settle_it}")
+with st.expander("The same, as a table"):
+    st.dataframe(statements, hide_index=True)
+    st.download_button("Download CSV", statements.to_csv(index=False).encode("utf-8"), "claims-in-the-letter.csv", "text/csv", key="letter-csv", on_click="ignore")

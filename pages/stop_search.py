@@ -1,0 +1,55 @@
+"""Weapons searches in depth: legal power, outcomes, who is searched against who lives here."""
+
+from ui.entry import ensure_entrypoint
+
+ensure_entrypoint()
+
+import streamlit as st
+
+from indicators.stop_search import months_with_data
+from ui import charts, data, filters
+
+snapshot = data.snapshot()
+selection = filters.sidebar(snapshot)
+version, area, period = snapshot.version, selection.area, selection.period
+st.title("Stop and search for weapons, in depth")
+st.markdown(
+    "Weapons searches are searches for offensive weapons, firearms or 'anything to threaten or harm anyone', plus every "
+    "section 60 search. A **positive outcome** is any outcome other than no further action. Source: data.police.uk (Home Office), "
+    "Open Government Licence v3.0."
+)
+months = months_with_data(snapshot, period)
+if not len(months):
+    st.info(
+        f"The snapshot holds no complete record-level stop-and-search data for {period.label} ({period.span}). "
+        "The public copies available offline are partial and biased, so they are not used for figures. "
+        "Run `python -m loaders refresh` on a machine with internet to download every month from data.police.uk.",
+        icon=":material/help:",
+    )
+    st.stop()
+coverage_note = f"{area.label}, {period.label}: {len(months)} of 12 months with data ({months.min():%b %Y} - {months.max():%b %Y})."
+if len(months) < 12:
+    st.warning(f"Part-year only. {coverage_note}", icon=":material/warning:")
+else:
+    st.caption(coverage_note)
+
+st.subheader("Which legal power")
+powers = data.searches_by_power(version, area, period)
+charts.show(charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note), powers, "weapons-searches-by-power.csv", "powers")
+
+st.subheader("Who is searched, against who lives here")
+st.markdown(
+    "**Disproportionality ratio**: weapons searches per 1,000 residents of each ethnic group (self-defined ethnicity of the "
+    "person searched; residents from Census 2021, all ages), divided by the same rate for the White group. A ratio of 3 means "
+    "three times as many searches per resident as White residents. Not age-adjusted; people searched in an area need not live there."
+)
+ethnicity = data.searches_by_ethnicity(version, area, period)
+charts.show(
+    charts.simple_bars(ethnicity.dropna(subset=["ratio_to_white"]), "ethnic_group", "ratio_to_white", f"Disproportionality ratio to White residents, {period.label}", "ratio", coverage_note),
+    ethnicity, "weapons-searches-by-ethnicity.csv", "ethnicity",
+)
+left, right = st.columns(2)
+for column, field, label in ((left, "age_range", "age"), (right, "gender", "gender")):
+    table = data.searches_by_person(version, area, period, field)
+    with column:
+        charts.show(charts.simple_bars(table, field, "searches", f"By {label}, {period.label}", "searches", coverage_note), table, f"weapons-searches-by-{label}.csv", field)

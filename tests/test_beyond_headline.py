@@ -1,0 +1,181 @@
+"""Issue 4: statistics, rates per 100,000, map values, the letter page, stop and search in depth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from scipy.stats import binomtest
+from streamlit.testing.v1 import AppTest
+
+from indicators.areas import Area
+from indicators.data import Snapshot
+from indicators.export import changes_table
+from indicators.periods import parse_period
+from indicators.stop_search import by_power, disproportionality
+from loaders.snapshot import PROJECT_ROOT, build_into
+from tests.conftest import API_JSON_DIR, CRIME_RECENT, RAW
+from tests.test_app import bcu_codes, frame_with, open_app
+
+LONDON = Area("London", "London")
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> Snapshot:
+    return Snapshot.load()
+
+
+def residents_aged(codes: set[str], year: int, first: int, last: int) -> int:
+    """From the raw ONS CSV with the csv module (BOM-aware), not through the loaders."""
+    path = next(RAW.glob(f"population/ons_mye2_persons_sya_mid{year}*.csv"))
+    with open(path, encoding="utf-8-sig") as handle:
+        return sum(
+            sum(int(row["90+" if age == 90 else str(age)].replace(",", "")) for age in range(first, last + 1))
+            for row in csv.DictReader(handle)
+            if row["Code"] in codes
+        )
+
+
+def test_bcu_rate_per_100k_against_raw_population(snapshot):
+    codes = bcu_codes("Central West")
+    rate, note = snapshot.rate_per_100k("knife_injury_victims_under_25_non_da", Area("BCU", "Central West"), parse_period("FY2024/25"))
+    count = snapshot.value("knife_injury_victims_under_25_non_da", Area("BCU", "Central West"), parse_period("FY2024/25"))
+    assert rate == pytest.approx(100_000 * count / residents_aged(codes, 2024, 1, 24))
+    assert note == "mid-2024 (2021-based)"
+
+
+def test_rate_for_a_year_without_an_estimate_says_which_year_it_used(snapshot):
+    _, note = snapshot.rate_per_100k("knife_injury_victims_under_25_non_da", LONDON, parse_period("FY2022/23"))
+    assert note == "mid-2023 (2021-based); nearest available to mid-2022"
+    _, note = snapshot.rate_per_100k("homicide_victims_0_19", LONDON, parse_period("FY2019/20"))
+    assert note == "mid-2019 (2011-based)"
+
+
+def test_london_rate_excludes_city_of_london_residents(snapshot):
+    london_codes = {f"E09{n:06d}" for n in range(2, 34)}
+    rate, _ = snapshot.rate_per_100k("homicide_offences", LONDON, parse_period("FY2024/25"))
+    assert rate == pytest.approx(100_000 * 104 / residents_aged(london_codes, 2024, 0, 90))
+
+
+def test_map_values_cover_the_32_boroughs(snapshot):
+    values = snapshot.borough_values("knife_injury_victims_under_25_non_da", parse_period("FY2024/25"), per_100k=False)
+    assert len(values) == 32 and "E09000001" not in set(values.borough_code)
+    unassigned = snapshot.breakdown("knife_injury_victims_under_25_non_da", parse_period("FY2024/25"), "borough").iloc[-1]["value"]
+    assert values["value"].sum() + unassigned == 1224
+
+
+def test_changes_export_matches_scipy(snapshot):
+    changes = changes_table(snapshot, LONDON, "fy")
+    row = changes[(changes.measure == "knife_injury_victims_under_25_non_da") & (changes.period == "FY2024/25")].iloc[0]
+    interval = binomtest(1224, 1224 + 1292).proportion_ci(method="exact")
+    assert row["ci95_low"] == pytest.approx(interval.low / (1 - interval.low), abs=1e-3)
+    assert row["ci95_high"] == pytest.approx(interval.high / (1 - interval.high), abs=1e-3)
+    assert row["reading"] == "within normal year-to-year variation"
+    assert row["against_earlier_years"] == "lower than any of the 2 years before it (1,285 to 1,292)"
+
+
+def test_scorecard_says_whether_the_change_is_real():
+    at = open_app()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Is the change real?" in text and "Ratio 0.95 (95% CI 0.88 to 1.03): within normal year-to-year variation" in text
+
+
+def test_claim_page_rates_and_map():
+    at = open_app(area="Central West BCU")
+    at.switch_page("pages/knife_injury_under_25.py").run()
+    at.radio(key="scale-knife-injury-under-25").set_value("rate per 100,000 residents").run()
+    assert not at.exception
+    by_bcu = frame_with(at, "rate_per_100k", rows=13)
+    central_west = by_bcu[by_bcu.area == "Central West"].iloc[0]
+    assert central_west["rate_per_100k"] == pytest.approx(round(100_000 * central_west["value"] / residents_aged(bcu_codes("Central West"), 2024, 1, 24), 2))
+    assert any("mid-2024 (2021-based)" in c.value for c in at.caption)
+    map_table = frame_with(at, "borough_code", rows=32)
+    assert map_table["value"].max() == pytest.approx(by_bcu["rate_per_100k"].max(), rel=1) and map_table["value"].max() < 200  # rates, not counts
+
+
+def test_letter_page_figures():
+    at = open_app()
+    at.switch_page("pages/letter.py").run()
+    assert not at.exception
+    table = frame_with(at, "what_open_data_says")
+    assert len(table) == 10
+    text = " ".join(table["what_open_data_says"])
+    recent = pq.read_table(CRIME_RECENT).to_pandas()
+    november_2024 = int(recent.loc[recent.minortext == "POSSESSION OF WEAPONS", "202411"].sum())
+    assert f"{november_2024:,} in November 2024" in text
+    assert "12 BCUs covering 32 boroughs" in text
+    child_first = table[table.letter_says.str.contains("10 days")].iloc[0]
+    assert child_first["checkable"] == "Not checkable with open data"
+
+
+# ---- stop and search in depth, on a snapshot built with the (partial) API copies -----------------
+
+
+@pytest.fixture(scope="module")
+def search_snapshot(tmp_path_factory) -> Path:
+    """A test snapshot whose stop-search tables come from the partial API JSON (format only, never published)."""
+    raw = tmp_path_factory.mktemp("raw")
+    for folder in ("geo", "population", "knife_crime", "homicide"):
+        shutil.copytree(RAW / folder, raw / folder)
+    api = raw / "stop_search" / "police_uk_api"
+    api.mkdir(parents=True)
+    for path in API_JSON_DIR.glob("*.json"):
+        shutil.copy(path, api / path.name)
+    out = tmp_path_factory.mktemp("snapshot")
+    build_into(raw, out)
+    return out
+
+
+def json_records(months: list[str]) -> list[dict]:
+    return [r for m in months for r in json.loads((API_JSON_DIR / f"{m}.json").read_text())]
+
+
+def test_searches_by_power_against_json(search_snapshot):
+    snapshot = Snapshot.load(search_snapshot)
+    period = parse_period("R12-2025-04")  # the file months 2024-09..2025-04 lie inside it
+    table = by_power(snapshot, LONDON, period).set_index("power")
+    records = json_records([f"{m:%Y-%m}" for m in pd.date_range("2024-09-01", "2025-04-01", freq="MS")])
+    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    section_60 = [r for r in weapons if "section 60" in (r["legislation"] or "")]
+    assert table["searches"].sum() == len(weapons)
+    assert table.loc["Section 60 (no suspicion needed)", "searches"] == len(section_60)
+    assert table["arrests"].sum() == sum(r["outcome"] == "Arrest" for r in weapons)
+
+
+def test_disproportionality_against_json_and_census(search_snapshot):
+    snapshot = Snapshot.load(search_snapshot)
+    table = disproportionality(snapshot, LONDON, parse_period("R12-2025-04")).set_index("ethnic_group")
+    records = json_records([f"{m:%Y-%m}" for m in pd.date_range("2024-09-01", "2025-04-01", freq="MS")])
+    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    groups = Counter((r["self_defined_ethnicity"] or "").split(" - ")[0] for r in weapons)
+    census = pd.read_csv(next(RAW.glob("population/ons_census2021_ethnic_group*.csv")))
+    london = census[census.ltla21_code.isin({f"E09{n:06d}" for n in range(2, 34)}) & census.ethnic_group.str.endswith("(number)")]
+    black_residents = london[london.ethnic_group.str.startswith("Black")]["value"].sum()
+    white_residents = london[london.ethnic_group.str.startswith("White")]["value"].sum()
+    black_searches, white_searches = groups["Black/African/Caribbean/Black British"], groups["White"]
+    expected = (black_searches / black_residents) / (white_searches / white_residents)
+    assert table.loc["Black", "searches"] == black_searches
+    assert table.loc["Black", "ratio_to_white"] == pytest.approx(expected, abs=0.01)
+    assert table.loc["White", "ratio_to_white"] == 1
+
+
+def test_stop_search_page_with_and_without_data(search_snapshot, monkeypatch):
+    at = open_app()
+    at.switch_page("pages/stop_search.py").run()
+    assert not at.exception
+    assert any("no complete record-level stop-and-search data" in i.value for i in at.info)
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(search_snapshot))
+    at = open_app(basis="r12", period="R12-2025-04", compare="R12-2024-04")
+    at.switch_page("pages/stop_search.py").run()
+    assert not at.exception
+    assert any("8 of 12 months" in w.value for w in at.warning)
+    powers = frame_with(at, "power")
+    assert powers["searches"].sum() == by_power(Snapshot.load(search_snapshot), LONDON, parse_period("R12-2025-04"))["searches"].sum()
+    assert not math.isnan(frame_with(at, "ratio_to_white").set_index("ethnic_group").loc["Black", "ratio_to_white"])
