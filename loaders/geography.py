@@ -169,14 +169,22 @@ class PointLocator:
 
     def codes(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
         """GSS code of the borough holding each point; NOT_ASSIGNED_CODE for points with no
-        coordinates, outside London, or in the City of London (not Met area)."""
+        coordinates, outside London, or in the City of London (not Met area).
+
+        Each distinct point is looked up once: data.police.uk snaps every location to an
+        anonymised map point, so a month's searches share far fewer points than rows.
+        """
         result = np.full(len(longitude), NOT_ASSIGNED_CODE, dtype=object)
         located = ~(np.isnan(longitude) | np.isnan(latitude))
-        points = shapely.points(longitude[located], latitude[located])
-        point_index, polygon_index = self._tree.query(points, predicate="intersects")
+        inverse, distinct = pd.factorize(longitude[located] + 1j * latitude[located])
+        result[located] = self._codes_of_distinct(np.real(distinct), np.imag(distinct))[inverse]
+        return result
+
+    def _codes_of_distinct(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+        codes = np.full(len(longitude), NOT_ASSIGNED_CODE, dtype=object)
+        point_index, polygon_index = self._tree.query(shapely.points(longitude, latitude), predicate="intersects")
         # A point on a shared edge matches two boroughs; keep the first match per point.
         first = np.unique(point_index, return_index=True)[1]
-        located_positions = np.flatnonzero(located)
-        result[located_positions[point_index[first]]] = self._codes[polygon_index[first]]
-        result[result == CITY_OF_LONDON_CODE] = NOT_ASSIGNED_CODE
-        return result
+        codes[point_index[first]] = self._codes[polygon_index[first]]
+        codes[codes == CITY_OF_LONDON_CODE] = NOT_ASSIGNED_CODE
+        return codes

@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from loaders.geography import PointLocator
@@ -162,53 +163,98 @@ def read_api_json(path: Path) -> dict[str, object]:
     return {name: pa.array([None if v is None else str(v) for v in values], pa.string()) for name, values in columns.items()}
 
 
-def _to_bool(values: pd.Series, path: Path, column: str, nullable: bool) -> pd.Series:
-    text = values.str.strip().str.lower()
-    result = text.map({"true": True, "false": False})
-    unknown = text.notna() & (text != "") & result.isna()
-    if unknown.any():
-        raise SourceError(path, f"{values[unknown].iloc[0]!r} is not True/False", column)
-    if nullable:
-        return result.astype("boolean")
-    return result.fillna(False).astype(bool)
+def _category(column: pa.ChunkedArray | pa.Array) -> pd.Categorical:
+    """Dictionary-encode, then clean the (small) dictionary: trim spaces, blanks become missing."""
+    raw = pc.dictionary_encode(column).to_pandas()
+    raw = pd.Categorical(raw) if not isinstance(raw, pd.Categorical) else raw
+    trimmed = raw.categories.astype(str).str.strip()
+    if trimmed.duplicated().any():  # e.g. 'Arrest' and 'Arrest ': merge them
+        raw = pd.Categorical(pd.Series(raw, dtype="string").str.strip())
+    else:
+        raw = raw.rename_categories(trimmed)
+    return raw.remove_categories([""]) if "" in raw.categories else raw
 
 
-def tidy_stop_search(columns: dict[str, object], path: Path, locator: PointLocator) -> pd.DataFrame:
-    """Turn raw text columns (either layout) into the typed frame of the module doc."""
-    text = {name: pd.Series(col.to_pandas(), dtype="string") for name, col in columns.items()}
-    when = pd.to_datetime(text["datetime"], format="ISO8601", utc=True, errors="coerce")
-    if when.isna().any():
-        position = int(when.isna().to_numpy().argmax())
-        raise SourceError(path, f"row {position + 1}: {text['datetime'].iloc[position]!r} is not a date-time", "Date")
-    coordinates = {}
-    for name, label in (("latitude", "Latitude"), ("longitude", "Longitude")):
-        values = pd.to_numeric(text[name], errors="coerce")
-        bad = values.isna() & text[name].fillna("").str.strip().ne("")
+EARLIEST, LATEST = pd.Timestamp("2005-01-01", tz="UTC"), pd.Timestamp("2100-01-01", tz="UTC")
+
+
+def _to_datetime(column: pa.ChunkedArray, path: Path) -> pd.Series:
+    """ISO 8601 date-times with a zone offset, as UTC; blanks, text and dates outside
+    2005-2099 raise SourceError naming the row."""
+    try:
+        parsed = pc.cast(column, pa.timestamp("s", tz="UTC"))
+        if parsed.null_count:
+            raise pa.ArrowInvalid("blank")
+    except pa.ArrowInvalid:  # no zone offset, spaces, blanks: let pandas try; failures become null
+        text = pd.Series(column.to_pandas(), dtype="string").str.strip()
+        parsed = pa.chunked_array([pa.array(pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").dt.as_unit("s"))])
+    bounds = pa.scalar(EARLIEST.to_pydatetime(), pa.timestamp("s", tz="UTC")), pa.scalar(LATEST.to_pydatetime(), pa.timestamp("s", tz="UTC"))
+    good = pc.and_(pc.greater_equal(parsed, bounds[0]), pc.less(parsed, bounds[1]))
+    if not pc.all(pc.fill_null(good, False)).as_py():
+        position = pc.index(pc.fill_null(good, False), False).as_py()
+        value = column[position].as_py()
+        raise SourceError(path, f"row {position + 1}: {value!r} is not a date-time between 2005 and 2099", "Date")
+    return pd.Series(parsed.to_pandas()).astype("datetime64[ns, UTC]")
+
+
+def _to_float(column: pa.ChunkedArray, path: Path, name: str) -> np.ndarray:
+    """Blank cells become NaN; anything else that is not a number raises SourceError."""
+    try:
+        return pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        text = pd.Series(column.to_pandas(), dtype="string").str.strip()
+        numbers = pd.to_numeric(text, errors="coerce")
+        bad = numbers.isna() & text.fillna("").ne("")
         if bad.any():
-            raise SourceError(path, f"{text[name][bad].iloc[0]!r} is not a number", label)
-        coordinates[name] = values.to_numpy(dtype="float64")
+            position = int(bad.to_numpy().argmax())
+            raise SourceError(path, f"row {position + 1}: {text.iloc[position]!r} is not a number", name) from None
+        return numbers.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _to_bool(values: pd.Categorical, path: Path, column: str, nullable: bool) -> pd.Series | np.ndarray:
+    """'True'/'False' in any case; blanks are missing (nullable) or False."""
+    lower = values.categories.str.lower()
+    unknown = [c for c, low in zip(values.categories, lower) if low not in ("true", "false")]
+    if unknown:
+        position = int(np.asarray(values.isin(unknown)).argmax())
+        raise SourceError(path, f"row {position + 1}: {unknown[0]!r} is not True/False", column)
+    truth = np.append(np.asarray(lower == "true"), False)[values.codes]  # code -1 (missing) -> False
+    if nullable:
+        return pd.arrays.BooleanArray(truth, values.codes == -1)
+    return truth
+
+
+def tidy_stop_search(columns: dict[str, pa.ChunkedArray | pa.Array], path: Path, locator: PointLocator) -> pd.DataFrame:
+    """Turn raw text columns (either layout) into the typed frame of the module doc.
+
+    Dates and numbers are parsed by pyarrow; text columns are dictionary-encoded and
+    cleaned per distinct value. A value that does not parse raises SourceError naming its row.
+    """
+    columns = {name: pa.chunked_array([col]) if isinstance(col, pa.Array) else col for name, col in columns.items()}
+    when = _to_datetime(columns["datetime"], path)
+    latitude = _to_float(columns["latitude"], path, "Latitude")
+    longitude = _to_float(columns["longitude"], path, "Longitude")
     file_month = month_of_file(path)
     month = (
         pd.Series(file_month, index=when.index)
         if file_month is not None
         else when.dt.tz_convert("Europe/London").dt.tz_localize(None).dt.to_period("M").dt.to_timestamp()
     )
-    frame = pd.DataFrame({"datetime": when.astype("datetime64[ns, UTC]"), "month": month.astype("datetime64[ns]")})
+    frame = pd.DataFrame({"datetime": when, "month": month.astype("datetime64[ns]")})
     for name in CATEGORY_COLUMNS:
-        frame[name] = text[name].str.strip().astype("category")
-    frame["outcome_linked_to_object"] = _to_bool(text["outcome_linked_to_object"], path, "Outcome linked to object of search", True)
-    frame["operation"] = _to_bool(text["operation"], path, "Part of a policing operation", False)
-    frame["latitude"] = coordinates["latitude"]
-    frame["longitude"] = coordinates["longitude"]
-    frame["borough_code"] = pd.Categorical(locator.codes(coordinates["longitude"], coordinates["latitude"]))
-    frame["located"] = ~(np.isnan(coordinates["latitude"]) | np.isnan(coordinates["longitude"]))
-    outcome = frame["outcome"].astype("string")
+        frame[name] = _category(columns[name])
+    frame["outcome_linked_to_object"] = _to_bool(_category(columns["outcome_linked_to_object"]), path, "Outcome linked to object of search", True)
+    frame["operation"] = _to_bool(_category(columns["operation"]), path, "Part of a policing operation", False)
+    frame["latitude"] = latitude
+    frame["longitude"] = longitude
+    frame["borough_code"] = pd.Categorical(locator.codes(longitude, latitude))
+    frame["located"] = ~(np.isnan(latitude) | np.isnan(longitude))
+    outcome = frame["outcome"]
     frame["positive_outcome"] = (outcome.notna() & ~outcome.isin(NO_FURTHER_ACTION)).to_numpy(dtype=bool)
-    frame["arrest"] = outcome.isin(ARREST).fillna(False).to_numpy(dtype=bool)
-    legislation = frame["legislation"].astype("string").str.lower()
-    frame["weapons_search"] = (
-        frame["object_of_search"].isin(WEAPON_OBJECTS) | legislation.str.contains(SECTION_60, regex=False).fillna(False)
-    ).to_numpy(dtype=bool)
+    frame["arrest"] = outcome.isin(ARREST).to_numpy(dtype=bool)
+    legislation = frame["legislation"].cat.categories
+    section_60 = legislation[legislation.str.lower().str.contains(SECTION_60, regex=False)]
+    frame["weapons_search"] = (frame["object_of_search"].isin(WEAPON_OBJECTS) | frame["legislation"].isin(section_60)).to_numpy(dtype=bool)
     return frame
 
 
