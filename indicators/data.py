@@ -7,7 +7,6 @@ only when all 12 of its months lie within that measure's source coverage.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from indicators.areas import Area, borough_codes
 from indicators.measures import MEASURES, RATES, build_monthly
 from indicators.periods import Period, periods_between
 from loaders.geography import NOT_ASSIGNED, NOT_ASSIGNED_CODE
-from loaders.snapshot import BCU_OUTLINES_FILE, BOUNDARIES_FILE, SNAPSHOT_DIR, read_manifest, read_table
+from loaders.snapshot import SNAPSHOT_DIR, read_geojson, read_manifest, read_table
 
 MONTH_TABLES = ["homicide_victims", "knife_crime", "borough_crime", "stop_search", "stop_search_by_object_third_party"]
 
@@ -51,7 +50,7 @@ class Snapshot:
                 coverage[name] = pd.date_range(entry["first_month"], entry["last_month"], freq="MS")
             else:
                 coverage[name] = pd.DatetimeIndex([])
-        boundaries, bcus = (json.loads((Path(snapshot_dir) / name).read_text(encoding="utf-8")) for name in (BOUNDARIES_FILE, BCU_OUTLINES_FILE))
+        boundaries, bcus = read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir)
         return cls(
             manifest["version"], manifest, read_table("areas", snapshot_dir), build_monthly(tables), coverage, boundaries, bcus,
             read_table("population", snapshot_dir), tables["stop_search"], read_table("stop_search_people", snapshot_dir),

@@ -50,8 +50,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = PROJECT_ROOT / "data" / "snapshot"
 DEFAULT_RAW_DIR = PROJECT_ROOT.parent / "shared" / "data" / "raw"
 MANIFEST = "manifest.json"
-BOUNDARIES_FILE = "boroughs.geojson"
-BCU_OUTLINES_FILE = "bcus.geojson"
 #: Minor categories of the borough-level crime file kept in the snapshot.
 BOROUGH_CRIME_CATEGORIES = [HOMICIDE, POSSESSION_OF_WEAPONS, PERSONAL_ROBBERY, "ROBBERY OF BUSINESS PROPERTY"]
 #: Tables a refresh does not download: kept from the previous snapshot when the raw folder lacks them.
@@ -378,19 +376,28 @@ def read_manifest(snapshot_dir: Path = SNAPSHOT_DIR) -> dict:
     return manifest
 
 
-def read_table(name: str, snapshot_dir: Path = SNAPSHOT_DIR) -> pd.DataFrame:
-    """One snapshot table, checked against the manifest's checksum."""
+def _checked_path(name: str, snapshot_dir: Path) -> Path:
+    """The file of a manifest table, after checking it exists and matches its checksum."""
     entry = read_manifest(snapshot_dir)["tables"].get(name)
     if entry is None:
         raise SourceError(Path(snapshot_dir) / MANIFEST, f"no table '{name}' in the manifest; rebuild the snapshot")
     path = Path(snapshot_dir) / entry["file"]
     if not path.exists() or sha256_of(path) != entry["sha256"]:
         raise SourceError(path, "missing or does not match the manifest's checksum; rebuild with `python -m loaders build`")
-    return pd.read_parquet(path)
+    return path
+
+
+def read_table(name: str, snapshot_dir: Path = SNAPSHOT_DIR) -> pd.DataFrame:
+    """One snapshot table, checked against the manifest's checksum."""
+    return pd.read_parquet(_checked_path(name, snapshot_dir))
+
+
+def read_geojson(name: str, snapshot_dir: Path = SNAPSHOT_DIR) -> dict:
+    """One snapshot GeoJSON file ('boroughs_geojson', 'bcus_geojson'), checked like a table."""
+    return json.loads(_checked_path(name, snapshot_dir).read_text(encoding="utf-8"))
 
 
 def load_geography(snapshot_dir: Path = SNAPSHOT_DIR) -> Geography:
     areas = read_table("areas", snapshot_dir)
     boroughs = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].reset_index(drop=True)
-    boundaries = json.loads((Path(snapshot_dir) / BOUNDARIES_FILE).read_text(encoding="utf-8"))
-    return Geography(boroughs, boundaries)
+    return Geography(boroughs, read_geojson("boroughs_geojson", snapshot_dir))

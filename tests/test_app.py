@@ -177,3 +177,40 @@ def test_broken_snapshot_shows_how_to_rebuild(tmp_path, monkeypatch):
     assert not at.exception
     assert "cannot be read" in at.error[0].value
     assert any("python -m loaders build" in m.value for m in at.markdown)
+
+
+SNAPSHOT_FILES = sorted(p.name for p in SNAPSHOT_DIR.iterdir())
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupted"])
+@pytest.mark.parametrize("file_name", SNAPSHOT_FILES)
+def test_damaged_snapshot_file_shows_what_is_wrong(tmp_path, monkeypatch, file_name, damage):
+    import shutil
+
+    broken = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, broken)
+    if damage == "missing":
+        (broken / file_name).unlink()
+    else:
+        (broken / file_name).write_bytes((broken / file_name).read_bytes()[:100])
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(broken))
+    at = open_app()
+    assert not at.exception, at.exception
+    assert "cannot be read" in at.error[0].value
+    assert file_name in at.error[0].value or "manifest.json" in at.error[0].value
+    assert any("python -m loaders build" in m.value for m in at.markdown)
+
+
+def test_repeated_url_keys_use_the_first_with_a_notice():
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    at.query_params["area"] = ["Hackney", "Camden"]
+    at.run()
+    assert any("more than once" in w.value for w in at.warning)
+    assert at.query_params["area"] == "Hackney"
+
+
+def test_no_page_renders_raw_html():
+    """Nothing from the data or the URL is ever rendered as HTML."""
+    for path in [PROJECT_ROOT / "app.py", *PROJECT_ROOT.glob("pages/*.py"), *PROJECT_ROOT.glob("ui/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        assert "unsafe_allow_html" not in source and "st.html(" not in source, path

@@ -60,7 +60,7 @@ def _read_url(snapshot: Snapshot) -> list[str]:
     unknown = sorted(set(params.keys()) - set(URL_KEYS))
     if unknown:
         notices.append(f"Ignored unknown link setting(s): {', '.join(k[:30] for k in unknown[:5])}.")
-    text = {key: params.get(key) for key in URL_KEYS if params.get(key) is not None}
+    text = {key: params.get_all(key)[0] for key in URL_KEYS if params.get_all(key)}
     for key, value in text.items():
         if len(params.get_all(key)) > 1:
             notices.append(f"The link gives '{key}' more than once; the first value is used.")
