@@ -7,6 +7,11 @@ are printed beside the figures for a person to compare.
 - loader: stop-and-search loader on a generated 1,000,000-row file in the data.police.uk
           CSV layout, against pyarrow.csv.read_csv alone on the same file (the floor).
 - rerun:  server-side script time per rerun of the scorecard (AppTest), after the first run.
+- startup: launching ``streamlit run app.py`` until the scorecard's four tiles show in
+          headless Chromium (fresh server each run).
+- interaction: changing the area in the sidebar until the new figures are drawn.
+- memory: resident memory of the Streamlit process after visiting every page.
+- load:   20 browser sessions opening the scorecard and a claim page at once on one server.
 """
 
 from __future__ import annotations
@@ -120,7 +125,111 @@ def bench_rerun() -> None:
     print(f"scorecard script run    {rerun * 1000:8.0f} ms  per rerun (target < 100 ms); first run {first * 1000:.0f} ms")
 
 
-SECTIONS = {"build": bench_build, "loader": bench_loader, "rerun": bench_rerun}
+TILE_VALUES = "[class*='st-key-tile-'] [data-testid='stMetricValue']"
+PAGES = ["", "knife_homicides", "teen_child_homicides", "knife_injury_under_25", "weapons_search_outcomes", "letter", "stop_search", "sources"]
+
+
+def bench_startup() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.live import free_port, launch_chromium, start_server, stop_server
+
+    times = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        for _ in range(RUNS):
+            port = free_port()
+            start = time.perf_counter()
+            server = start_server(port)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_function(f"() => document.querySelectorAll(\"{TILE_VALUES}\").length === 4", timeout=60_000)
+            times.append(time.perf_counter() - start)
+            page.close()
+            stop_server(server)
+        browser.close()
+    print(f"cold start              {statistics.median(times):8.2f} s   launch to four tiles in Chromium (target < 2.5 s); runs {', '.join(f'{t:.2f}' for t in times)}")
+
+
+def bench_interaction() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.live import free_port, launch_chromium, start_server, stop_server
+
+    port = free_port()
+    server = start_server(port)
+    times = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_function(f"() => document.querySelectorAll(\"{TILE_VALUES}\").length === 4", timeout=60_000)
+        tile = ".st-key-tile-knife-injury-under-25 [data-testid='stMetricValue']"
+        for area in ["Central East BCU", "Croydon", "South West BCU", "Hackney", "West BCU", "Lambeth", "North BCU"]:
+            before = page.locator(tile).inner_text()
+            page.locator("[data-testid='stSelectbox']").filter(has_text="Area").click()
+            page.keyboard.type(area)
+            option = page.get_by_role("option", name=area, exact=True)
+            option.wait_for()
+            start = time.perf_counter()
+            option.click()
+            page.wait_for_function("([sel, old]) => document.querySelector(sel)?.innerText !== old", arg=[tile, before], timeout=30_000)
+            times.append(time.perf_counter() - start)
+        browser.close()
+    stop_server(server)
+    print(f"interaction             {statistics.median(times) * 1000:8.0f} ms  area change to new figures in Chromium (target < 400 ms); max {max(times) * 1000:.0f} ms over {len(times)} changes")
+
+
+def bench_memory() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.live import free_port, launch_chromium, resident_memory_mb, start_server, stop_server, wait_until_rendered
+
+    port = free_port()
+    server = start_server(port)
+    idle = resident_memory_mb(server.pid)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        for path in PAGES:
+            page.goto(f"http://127.0.0.1:{port}/{path}?area=Hackney")
+            wait_until_rendered(page)
+            page.wait_for_timeout(300)
+        browser.close()
+    after = resident_memory_mb(server.pid)
+    stop_server(server)
+    print(f"app memory              {after:8.0f} MB  resident after visiting all {len(PAGES)} pages (target < 350 MB); {idle:.0f} MB at start")
+
+
+def bench_load(sessions: int = 20) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.live import free_port, launch_chromium, open_sessions_at_once, resident_memory_mb, server_cpu_seconds, start_server, stop_server
+
+    port = free_port()
+    server = start_server(port)
+    cpu_before = server_cpu_seconds(server.pid)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        urls = [f"http://127.0.0.1:{port}/{PAGES[number % len(PAGES)]}" for number in range(sessions)]
+        done, errors = open_sessions_at_once(browser, urls)
+        browser.close()
+    cpu = server_cpu_seconds(server.pid) - cpu_before
+    memory = resident_memory_mb(server.pid)
+    stop_server(server)
+    print(
+        f"load, {sessions} sessions        {max(done):8.2f} s   until all {sessions} pages (every page type) rendered, median {statistics.median(done):.2f} s; "
+        f"errors {len(errors)}; server CPU {cpu:.1f} s ({cpu / sessions:.2f} s a session; the rest is {sessions} Chromium tabs on the same 2 cores); "
+        f"server memory {memory:.0f} MB"
+    )
+    for error in errors[:5]:
+        print(f"    {error}")
+
+
+SECTIONS = {
+    "build": bench_build, "loader": bench_loader, "rerun": bench_rerun, "startup": bench_startup,
+    "interaction": bench_interaction, "memory": bench_memory, "load": bench_load,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -240,19 +240,19 @@ def statistics_columns(ratio: RateRatio | None, history: EarlierRange | None) ->
     }
 
 
-def scorecard_table(snapshot: Snapshot, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
-    """One row per claim: the headline figure in both years, the change and the verdict."""
+def scorecard_table(verdicts: list[Verdict]) -> pd.DataFrame:
+    """One row per claim: the headline figure in both years, the change, its statistics and the verdict."""
     rows = []
-    for claim in CLAIMS:
-        verdict = assess(snapshot, claim, area, period, comparison)
+    for verdict in verdicts:
+        claim = verdict.claim
         rows.append(
             {
                 "claim": claim.number,
                 "letter_says": claim.words,
                 "figure": label_of(claim.headline),
-                "area": area.key,
-                comparison.label: verdict.previous,
-                period.label: verdict.current,
+                "area": verdict.area.key,
+                verdict.comparison.label: verdict.previous,
+                verdict.period.label: verdict.current,
                 "change": verdict.change,
                 **statistics_columns(verdict.rate_ratio, verdict.history),
                 "verdict": verdict.verdict,

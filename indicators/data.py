@@ -7,13 +7,14 @@ only when all 12 of its months lie within that measure's source coverage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.areas import Area, borough_codes
-from indicators.measures import MEASURES, RATES, build_monthly
+from indicators.measures import MEASURES, RATES, build_counts
 from indicators.periods import Period, periods_between
 from loaders.geography import NOT_ASSIGNED, NOT_ASSIGNED_CODE
 from loaders.snapshot import SNAPSHOT_DIR, read_geojson, read_manifest, read_table
@@ -28,7 +29,7 @@ class Snapshot:
     version: str
     manifest: dict
     areas: pd.DataFrame
-    monthly: pd.DataFrame
+    counts: dict[str, pd.DataFrame]  # measure -> month x borough-code counts (see build_counts)
     coverage: dict[str, pd.DatetimeIndex]  # source table -> months it holds
     boundaries: dict  # borough GeoJSON (GSS_CODE, NAME), City of London included
     bcu_outlines: dict  # BCU GeoJSON (BCU)
@@ -36,6 +37,7 @@ class Snapshot:
     searches: pd.DataFrame  # snapshot table stop_search (aggregated counts of searches)
     searched_people: pd.DataFrame  # snapshot table stop_search_people (weapons searches by who was searched)
     census_ethnicity: pd.DataFrame  # area_code, ethnic_group, population (Census 2021)
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)  # area series, residents
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR) -> "Snapshot":
@@ -52,7 +54,7 @@ class Snapshot:
                 coverage[name] = pd.DatetimeIndex([])
         boundaries, bcus = read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir)
         return cls(
-            manifest["version"], manifest, read_table("areas", snapshot_dir), build_monthly(tables), coverage, boundaries, bcus,
+            manifest["version"], manifest, read_table("areas", snapshot_dir), build_counts(tables, coverage), coverage, boundaries, bcus,
             read_table("population", snapshot_dir), tables["stop_search"], read_table("stop_search_people", snapshot_dir),
             read_table("census_ethnicity", snapshot_dir),
         )
@@ -81,21 +83,24 @@ class Snapshot:
 
     # ---- values ---------------------------------------------------------------------------------
 
-    def _rows(self, measure_key: str, area: Area) -> pd.DataFrame:
-        rows = self.monthly[self.monthly["measure"] == measure_key]
-        if MEASURES[measure_key].london_only:
-            return rows
-        return rows[rows["borough_code"].isin(borough_codes(area, self.areas))]
+    def _series(self, measure_key: str, area: Area) -> pd.Series:
+        """Monthly counts for the area over the covered months (memoised)."""
+        memo_key = ("series", measure_key, area)
+        if memo_key not in self._memo:
+            wide = self.counts[measure_key]
+            if not MEASURES[measure_key].london_only:
+                wide = wide[wide.columns.intersection(borough_codes(area, self.areas))]
+            self._memo[memo_key] = wide.sum(axis=1).astype("int64")
+        return self._memo[memo_key]
 
     def monthly_series(self, measure_key: str, area: Area) -> pd.DataFrame:
         """month, value: every covered month (zeros included) for the area."""
         months = self.months_covered(measure_key)
         if measure_key in RATES:
             rate = RATES[measure_key]
-            num, den = (self.monthly_series(k, area).set_index("month")["value"] for k in (rate.numerator, rate.denominator))
-            return pd.DataFrame({"month": months, "value": (100 * num / den.where(den > 0)).reindex(months).to_numpy()})
-        summed = self._rows(measure_key, area).groupby("month", observed=True)["value"].sum()
-        return pd.DataFrame({"month": months, "value": summed.reindex(months, fill_value=0).to_numpy()})
+            num, den = (self._series(k, area) for k in (rate.numerator, rate.denominator))
+            return pd.DataFrame({"month": months, "value": (100 * num / den.where(den > 0)).to_numpy()})
+        return pd.DataFrame({"month": months, "value": self._series(measure_key, area).to_numpy()})
 
     def monthly_with_rolling(self, measure_key: str, area: Area) -> pd.DataFrame:
         """month, value, rolling_12_month_average (mean of the 12 months ending in month; blank for the first 11)."""
@@ -116,8 +121,8 @@ class Snapshot:
         """Count over the months [start, end); None unless every month is covered."""
         if not pd.date_range(start, end, freq="MS", inclusive="left").isin(self.months_covered(measure_key)).all():
             return None
-        rows = self._rows(measure_key, area)
-        return int(rows.loc[(rows["month"] >= start) & (rows["month"] < end), "value"].sum())
+        series = self._series(measure_key, area)
+        return int(series[(series.index >= start) & (series.index < end)].sum())
 
     # ---- rates per 100,000 residents ---------------------------------------------------------
 
@@ -133,10 +138,13 @@ class Snapshot:
 
     def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
         """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
-        codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
-        pop = self.population
-        rows = pop[(pop["year"] == year) & pop["area_code"].isin(codes) & pop["age"].between(*ages)]
-        return int(rows["population"].sum())
+        memo_key = ("residents", area, year, ages)
+        if memo_key not in self._memo:
+            codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
+            pop = self.population
+            rows = pop[(pop["year"] == year) & pop["area_code"].isin(codes) & pop["age"].between(*ages)]
+            self._memo[memo_key] = int(rows["population"].sum())
+        return self._memo[memo_key]
 
     def rate_per_100k(self, measure_key: str, area: Area, period: Period) -> tuple[float | None, str]:
         """(count per 100,000 residents of the measure's ages, note on the population used)."""
@@ -149,28 +157,47 @@ class Snapshot:
 
     def by_period(self, measure_key: str, area: Area, basis: str) -> pd.DataFrame:
         """period, label, start, value, complete, months_with_data, rate_per_100k, population_used:
-        every period the data touches."""
+        every period the data touches (value and rate only for complete periods)."""
         months = self.months_covered(measure_key)
         columns = ["period", "label", "start", "value", "complete", "months_with_data", "rate_per_100k", "population_used"]
         if not self.available(measure_key, area):
             return pd.DataFrame(columns=columns)
+        periods = periods_between(months.min(), months.max(), basis)
+        sums = {key: self._period_sums(key, area, periods) for key in self._parts(measure_key)}
+        covered = sums[self.count_key(measure_key)][1]
+        if measure_key in RATES:
+            numerator, denominator = sums[RATES[measure_key].numerator][0], sums[RATES[measure_key].denominator][0]
+            values = 100 * numerator / np.where(denominator > 0, denominator, np.nan)
+        else:
+            values = sums[measure_key][0]
         rows = []
-        for period in periods_between(months.min(), months.max(), basis):
-            complete = self.is_complete(measure_key, period)
+        for period, value, months_with_data in zip(periods, values, covered):
+            complete = months_with_data == 12
             rate, note = self.rate_per_100k(measure_key, area, period) if complete else (None, "")
             rows.append(
                 {
-                    "period": period.key,
-                    "label": period.label,
-                    "start": period.start,
-                    "value": self.value(measure_key, area, period) if complete else None,
-                    "complete": complete,
-                    "months_with_data": int(period.months().isin(months).sum()),
-                    "rate_per_100k": None if rate is None else round(rate, 2),
-                    "population_used": note,
+                    "period": period.key, "label": period.label, "start": period.start,
+                    "value": (float(value) if measure_key in RATES else int(value)) if complete else None,
+                    "complete": bool(complete), "months_with_data": int(months_with_data),
+                    "rate_per_100k": None if rate is None else round(rate, 2), "population_used": note,
                 }
             )
         return pd.DataFrame(rows, columns=columns)
+
+    @staticmethod
+    def _parts(measure_key: str) -> list[str]:
+        return [RATES[measure_key].numerator, RATES[measure_key].denominator] if measure_key in RATES else [measure_key]
+
+    def _period_sums(self, measure_key: str, area: Area, periods: list[Period]) -> tuple[np.ndarray, np.ndarray]:
+        """(sum, months with data) for each period, from cumulative sums over a gap-free month range."""
+        series = self._series(measure_key, area)
+        first = min(p.start for p in periods)
+        full = pd.date_range(first, max(p.end for p in periods), freq="MS")
+        present = series.reindex(full)
+        value_cum = np.concatenate([[0], np.nancumsum(present.to_numpy(dtype="float64"))])
+        count_cum = np.concatenate([[0], np.cumsum(present.notna().to_numpy())])
+        starts = np.array([(p.start.year - first.year) * 12 + p.start.month - first.month for p in periods])
+        return value_cum[starts + 12] - value_cum[starts], count_cum[starts + 12] - count_cum[starts]
 
     def borough_values(self, measure_key: str, period: Period, per_100k: bool) -> pd.DataFrame:
         """borough_code, borough, value (count or rate per 100,000) for the 32 boroughs: what the map colours."""
@@ -188,8 +215,8 @@ class Snapshot:
         measure = MEASURES.get(measure_key)
         if measure is None or measure.london_only or not self.is_complete(measure_key, period):
             return pd.DataFrame(columns=["area", "value", "residents", "rate_per_100k"])
-        rows = self.monthly[(self.monthly["measure"] == measure_key) & (self.monthly["month"] >= period.start) & (self.monthly["month"] < period.end)]
-        per_code = rows.groupby("borough_code", observed=True)["value"].sum()
+        wide = self.counts[measure_key]
+        per_code = wide[(wide.index >= period.start) & (wide.index < period.end)].sum()
         areas = self.areas.assign(value=self.areas["borough_code"].map(per_code).fillna(0).astype("int64"))
         column = "bcu" if level == "bcu" else "borough"
         if measure.population_ages is not None:

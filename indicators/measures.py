@@ -209,8 +209,12 @@ RATES: dict[str, Rate] = {
 }
 
 
-def build_monthly(tables: Tables) -> pd.DataFrame:
-    """All measures as one long frame: measure, month, borough_code, value (int64)."""
-    frames = [MEASURES[key].monthly(tables).assign(measure=key) for key in MEASURES]
-    monthly = pd.concat(frames, ignore_index=True)[["measure", *MONTHLY_COLUMNS]]
-    return monthly.astype({"measure": "category", "borough_code": "category", "value": "int64"})
+def build_counts(tables: Tables, coverage: dict[str, pd.DatetimeIndex]) -> dict[str, pd.DataFrame]:
+    """Each measure as a month x borough-code matrix of counts over its source's covered
+    months, zeros filled (a London-only measure has the single column 'LONDON')."""
+    counts = {}
+    for key, measure in MEASURES.items():
+        long = measure.monthly(tables)
+        wide = long.pivot_table(index="month", columns="borough_code", values="value", aggfunc="sum", observed=True)
+        counts[key] = wide.reindex(coverage[measure.table], fill_value=0).fillna(0).astype("int64")
+    return counts

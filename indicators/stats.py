@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.stats import beta
+from scipy.special import betaincinv  # inverse regularised incomplete beta = beta distribution quantile
 
 WITHIN = "within normal year-to-year variation"
 FALL = "a fall larger than chance would explain"
@@ -53,8 +53,8 @@ def poisson_rate_ratio(current: int, previous: int, level: float = 0.95) -> Rate
     if current < 0 or previous < 0 or current + previous == 0:
         raise ValueError("need two non-negative counts, not both zero")
     alpha = 1 - level
-    p_low = 0.0 if current == 0 else float(beta.ppf(alpha / 2, current, previous + 1))
-    p_high = 1.0 if previous == 0 else float(beta.ppf(1 - alpha / 2, current + 1, previous))
+    p_low = 0.0 if current == 0 else float(betaincinv(current, previous + 1, alpha / 2))
+    p_high = 1.0 if previous == 0 else float(betaincinv(current + 1, previous, 1 - alpha / 2))
     to_ratio = lambda p: math.inf if p >= 1 else p / (1 - p)  # noqa: E731
     ratio = math.inf if previous == 0 else current / previous
     return RateRatio(current, previous, ratio, to_ratio(p_low), to_ratio(p_high), level)

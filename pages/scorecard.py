@@ -8,8 +8,7 @@ import streamlit as st
 
 from indicators.claims import CLAIMS
 from ui import data, filters
-from ui.claim_page import CLAIM_PAGE_FILES
-from ui.tiles import claim_tile
+from ui.tiles import CLAIM_PAGE_FILES, claim_tile
 
 selection = filters.sidebar(data.snapshot())
 version = data.snapshot_version()

@@ -4,22 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server
 from loaders.snapshot import PROJECT_ROOT
 from tests.test_app import NON_DA, bcu_codes, snapshot_knife_total
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -27,45 +20,19 @@ if not Path(CHROMIUM).exists():
     pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", pytrace=False)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int) -> subprocess.Popen:
-    """``streamlit run app.py`` on localhost; returns once its health endpoint answers."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise RuntimeError(f"streamlit did not start: {server.stdout.read().decode(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def base_url():
     port = free_port()
     server = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    stop_server(server)
 
 
 @pytest.fixture(scope="module")
 def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 
@@ -169,3 +136,12 @@ def test_letter_page(base_url, page):
     page.get_by_text("Child First Robbery Initiative").first.wait_for(timeout=60_000)
     assert page.get_by_text("Not checkable with open data").count() >= 2
     page.screenshot(path=ARTIFACTS / "letter.png", full_page=True)
+
+
+def test_twenty_concurrent_sessions(base_url, browser):
+    """Twenty sessions at once, across every page: all render, none shows an error."""
+    paths = ["", "knife_homicides", "teen_child_homicides", "knife_injury_under_25", "weapons_search_outcomes", "letter", "stop_search", "sources"]
+    urls = [f"{base_url}/{paths[n % len(paths)]}?area={['London', 'Hackney', 'West BCU'][n % 3]}" for n in range(20)]
+    done, errors = open_sessions_at_once(browser, urls)
+    assert len(done) == 20
+    assert errors == []

@@ -9,14 +9,6 @@ from indicators.measures import MEASURES, RATES, SOURCE_NAMES
 from ui import charts, data, filters
 from ui.tiles import chance_note, verdict_box
 
-CLAIM_PAGE_FILES = {
-    "knife-homicides": "pages/knife_homicides.py",
-    "teen-child-homicides": "pages/teen_child_homicides.py",
-    "knife-injury-under-25": "pages/knife_injury_under_25.py",
-    "weapons-search-outcomes": "pages/weapons_search_outcomes.py",
-}
-
-
 def render(slug: str) -> None:
     claim = CLAIMS_BY_SLUG[slug]
     snapshot = data.snapshot()

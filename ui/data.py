@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.areas import Area
-from indicators.claims import Claim, Verdict, assess, comparison_table, scorecard_table
+from indicators.claims import CLAIMS, Claim, Verdict, assess, comparison_table, scorecard_table
 from indicators import stop_search
 from indicators.export import export_table
 from indicators.letter import letter_table
@@ -81,7 +81,7 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 
 @st.cache_data(show_spinner=False)
 def scorecard(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
-    return scorecard_table(_snapshot(version), area, period, comparison)
+    return scorecard_table([verdict(version, claim, area, period, comparison) for claim in CLAIMS])
 
 
 @st.cache_data(show_spinner=False)

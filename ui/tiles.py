@@ -7,6 +7,13 @@ import streamlit as st
 from indicators.claims import MIXED, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, Verdict, format_value, label_of
 from indicators.measures import MEASURES
 
+#: The page file of each claim, for links from the scorecard.
+CLAIM_PAGE_FILES = {
+    "knife-homicides": "pages/knife_homicides.py",
+    "teen-child-homicides": "pages/teen_child_homicides.py",
+    "knife-injury-under-25": "pages/knife_injury_under_25.py",
+    "weapons-search-outcomes": "pages/weapons_search_outcomes.py",
+}
 VERDICT_ICONS = {SUPPORTED: ":material/check_circle:", NOT_SUPPORTED: ":material/cancel:", MIXED: ":material/contrast:", NOT_ANSWERABLE: ":material/help:"}
 
 

@@ -1,0 +1,100 @@
+"""A live ``streamlit run app.py`` on localhost and a headless Debian Chromium, shared by
+the browser tests and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from loaders.snapshot import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, timeout: float = 60, env: dict | None = None) -> subprocess.Popen:
+    """``streamlit run app.py`` on 127.0.0.1:port; returns once its health endpoint answers."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise RuntimeError(f"streamlit did not start: {server.stdout.read().decode(errors='replace')[-2000:]}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+
+
+def resident_memory_mb(pid: int) -> float:
+    """VmRSS of a process, from /proc (Linux)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used, from /proc (Linux)."""
+    fields = open(f"/proc/{pid}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
+    """Until the page has drawn its title and Streamlit has finished the script run."""
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout_ms)
+
+
+def open_sessions_at_once(browser, urls: list[str]) -> tuple[list[float], list[str]]:
+    """Open each URL in its own browser context, all requests in flight before any is awaited.
+
+    Returns the seconds until each page was rendered, and any errors (JavaScript errors,
+    Streamlit exception boxes) seen on the pages.
+    """
+    errors: list[str] = []
+    pages = []
+    for _ in urls:
+        page = browser.new_context().new_page()
+        page.on("pageerror", lambda err: errors.append(str(err)))
+        pages.append(page)
+    start = time.perf_counter()
+    for page, url in zip(pages, urls):
+        page.goto(url, wait_until="commit")
+    done = []
+    for page in pages:
+        wait_until_rendered(page)
+        if page.locator("[data-testid='stException']").count():
+            errors.append(f"{page.url}: a Streamlit exception is shown")
+        done.append(time.perf_counter() - start)
+    for page in pages:
+        page.context.close()
+    return done, errors
