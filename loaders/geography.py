@@ -167,24 +167,24 @@ class PointLocator:
         self._codes = np.array([f["properties"]["GSS_CODE"] for f in collection["features"]], dtype=object)
         self._tree = shapely.STRtree([shapely.geometry.shape(f["geometry"]) for f in collection["features"]])
 
-    def codes(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+    def codes(self, longitude: np.ndarray, latitude: np.ndarray) -> pd.Categorical:
         """GSS code of the borough holding each point; NOT_ASSIGNED_CODE for points with no
         coordinates, outside London, or in the City of London (not Met area).
 
         Each distinct point is looked up once: data.police.uk snaps every location to an
         anonymised map point, so a month's searches share far fewer points than rows.
         """
-        result = np.full(len(longitude), NOT_ASSIGNED_CODE, dtype=object)
+        categories = [code for code in self._codes if code != CITY_OF_LONDON_CODE] + [NOT_ASSIGNED_CODE]
+        unassigned = len(categories) - 1
+        # polygon index -> category position (the City of London counts as not assigned)
+        position_of_polygon = np.array([categories.index(c) if c != CITY_OF_LONDON_CODE else unassigned for c in self._codes] + [unassigned])
         located = ~(np.isnan(longitude) | np.isnan(latitude))
         inverse, distinct = pd.factorize(longitude[located] + 1j * latitude[located])
-        result[located] = self._codes_of_distinct(np.real(distinct), np.imag(distinct))[inverse]
-        return result
-
-    def _codes_of_distinct(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
-        codes = np.full(len(longitude), NOT_ASSIGNED_CODE, dtype=object)
-        point_index, polygon_index = self._tree.query(shapely.points(longitude, latitude), predicate="intersects")
+        polygon = np.full(len(distinct), len(self._codes))  # "no polygon" sentinel
+        point_index, polygon_index = self._tree.query(shapely.points(np.real(distinct), np.imag(distinct)), predicate="intersects")
         # A point on a shared edge matches two boroughs; keep the first match per point.
         first = np.unique(point_index, return_index=True)[1]
-        codes[point_index[first]] = self._codes[polygon_index[first]]
-        codes[codes == CITY_OF_LONDON_CODE] = NOT_ASSIGNED_CODE
-        return codes
+        polygon[point_index[first]] = polygon_index[first]
+        positions = np.full(len(longitude), unassigned, dtype=np.int8)
+        positions[located] = position_of_polygon[polygon][inverse]
+        return pd.Categorical.from_codes(positions, categories)

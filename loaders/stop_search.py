@@ -247,7 +247,7 @@ def tidy_stop_search(columns: dict[str, pa.ChunkedArray | pa.Array], path: Path,
     frame["operation"] = _to_bool(_category(columns["operation"]), path, "Part of a policing operation", False)
     frame["latitude"] = latitude
     frame["longitude"] = longitude
-    frame["borough_code"] = pd.Categorical(locator.codes(longitude, latitude))
+    frame["borough_code"] = locator.codes(longitude, latitude)
     frame["located"] = ~(np.isnan(latitude) | np.isnan(longitude))
     outcome = frame["outcome"]
     frame["positive_outcome"] = (outcome.notna() & ~outcome.isin(NO_FURTHER_ACTION)).to_numpy(dtype=bool)

@@ -114,6 +114,10 @@ def test_damaged_borough_crime_file(tmp_path, lookup, cut, garbage):
     assert (crime["offences"] >= 0).all()
 
 
+STOP_SEARCH_HEADER = (
+    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,"
+    "Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing"
+)
 RECORDS = json.loads((API_JSON_DIR / "2024-11.json").read_text())[:30]
 json_value = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=10), st.just("2024-11-05T10:00:00+00:00"))
 
@@ -141,11 +145,9 @@ def test_mutated_stop_search_records(tmp_path, locator, which, key, value, drop)
 @FUZZ
 @given(latitude=st.one_of(st.text(max_size=8), st.floats(allow_nan=False, allow_infinity=False).map(str)), outcome=st.text(max_size=15))
 def test_stop_search_csv_cells(tmp_path, locator, latitude, outcome):
-    header = ("Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,"
-              "Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header.split(","))
+    writer.writerow(STOP_SEARCH_HEADER.split(","))
     writer.writerow(["Person search", "2024-11-01T10:00:00+00:00", "False", "", latitude, "-0.1", "Male", "18-24", "", "White", "", "Offensive weapons", outcome, "True", "False"])
     path = tmp_path / "2024-11-metropolitan-stop-and-search.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -160,9 +162,7 @@ def test_stop_search_csv_cells(tmp_path, locator, latitude, outcome):
 
 
 def test_spaces_around_labels_merge(tmp_path, locator):
-    header = ("Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,Gender,Age range,Self-defined ethnicity,"
-              "Officer-defined ethnicity,Legislation,Object of search,Outcome,Outcome linked to object of search,Removal of more than just outer clothing")
-    rows = [header] + [f"Person search,2024-11-01T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{o},True,False" for o in ("Arrest", " Arrest ", "")]
+    rows = [STOP_SEARCH_HEADER] + [f"Person search,2024-11-01T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{o},True,False" for o in ("Arrest", " Arrest ", "")]
     path = tmp_path / "2024-11-metropolitan-stop-and-search.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     searches = load_stop_search(path, locator)
