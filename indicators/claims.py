@@ -240,10 +240,11 @@ def statistics_columns(ratio: RateRatio | None, history: EarlierRange | None) ->
     }
 
 
-def scorecard_table(verdicts: list[Verdict]) -> pd.DataFrame:
-    """One row per claim: the headline figure in both years, the change, its statistics and the verdict."""
+def scorecard_table(verdicts: list[Verdict], trends: list[pd.DataFrame]) -> pd.DataFrame:
+    """One row per claim: the headline figure in both years, the change, its statistics, the
+    verdict, and the trend bars drawn in the tile (every complete period, oldest first)."""
     rows = []
-    for verdict in verdicts:
+    for verdict, trend in zip(verdicts, trends):
         claim = verdict.claim
         rows.append(
             {
@@ -258,6 +259,7 @@ def scorecard_table(verdicts: list[Verdict]) -> pd.DataFrame:
                 "verdict": verdict.verdict,
                 "reason": verdict.reason,
                 "data_through": verdict.data_through,
+                "trend": "; ".join(f"{r.period}: {format_value(r.value, claim.headline)}" for r in trend[trend["complete"]].itertuples()),
             }
         )
     return pd.DataFrame(rows)

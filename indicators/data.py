@@ -71,6 +71,13 @@ class Snapshot:
     def is_complete(self, measure_key: str, period: Period) -> bool:
         return period.months().isin(self.months_covered(measure_key)).all()
 
+    def complete_periods(self, measure_key: str, basis: str) -> list[Period]:
+        """The periods of the basis that the measure's source covers in full."""
+        months = self.months_covered(measure_key)
+        if not len(months):
+            return []
+        return [p for p in periods_between(months.min(), months.max(), basis) if self.is_complete(measure_key, p)]
+
     def available(self, measure_key: str, area: Area) -> bool:
         """False when the measure has no data at all, or only a London total and area is not London."""
         measure = MEASURES[self.count_key(measure_key)]

@@ -65,3 +65,19 @@ def changes_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def stop_search_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
+    """Weapons searches by legal power and by ethnic group (with the disproportionality ratio)
+    for every period with complete record-level data; empty when there is none."""
+    from indicators.stop_search import by_power, disproportionality
+
+    frames = []
+    for period in snapshot.complete_periods("weapons_searches", basis):
+        for breakdown, table in (("legal power", by_power(snapshot, area, period)), ("ethnic group", disproportionality(snapshot, area, period))):
+            first = table.columns[0]
+            frames.append(table.rename(columns={first: "group"}).assign(breakdown=breakdown, area=area.key, period=period.key))
+    if not frames:
+        return pd.DataFrame(columns=["breakdown", "area", "period", "group", "searches"])
+    table = pd.concat(frames, ignore_index=True)
+    return table[["breakdown", "area", "period", "group", *[c for c in table.columns if c not in ("breakdown", "area", "period", "group")]]]

@@ -92,3 +92,19 @@ def by_person(snapshot: Snapshot, area: Area, period: Period, column: str) -> pd
 def months_with_data(snapshot: Snapshot, period: Period) -> pd.DatetimeIndex:
     """The months of the period for which the snapshot holds complete record-level searches."""
     return period.months()[period.months().isin(snapshot.coverage["stop_search"])]
+
+
+MONTHLY_MEASURES = {
+    "weapons_searches": "searches",
+    "weapons_searches_positive": "positive_outcomes",
+    "weapons_searches_arrest": "arrests",
+    "weapons_searches_positive_linked": "linked_positive",
+}
+
+
+def by_month(snapshot: Snapshot, area: Area) -> pd.DataFrame:
+    """month, searches, positive_outcomes, arrests, linked_positive: weapons searches in every month with data."""
+    table = pd.DataFrame({"month": snapshot.months_covered("weapons_searches")})
+    for key, column in MONTHLY_MEASURES.items():
+        table[column] = snapshot.monthly_series(key, area)["value"].to_numpy()
+    return table

@@ -25,7 +25,7 @@ for position, claim in enumerate(CLAIMS):
     trend = periods.loc[periods["complete"], "value"].tolist()
     with columns[position % 2]:
         claim_tile(verdict, trend, CLAIM_PAGE_FILES[claim.slug])
-numbers = data.scorecard(version, selection.area, selection.period, selection.comparison)
+numbers = data.scorecard(version, selection.area, selection.basis, selection.period, selection.comparison)
 with st.expander("The numbers on this page"):
     st.dataframe(numbers, hide_index=True)
     st.download_button(

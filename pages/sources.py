@@ -64,6 +64,13 @@ st.markdown(
     "'Not stated' searches are shown but have no ratio. The ratio is not age-adjusted, and people searched in an area need not live there."
 )
 
+st.subheader("Map and areas")
+st.markdown(
+    "Borough shapes are the GLA's statistical GIS boundaries (excluding the Thames), simplified to about 30 m; each BCU is the union "
+    "of its boroughs, following the Met's 2018 grouping. The map is drawn without any online map tiles. Rows the source does not place in a "
+    "borough ('Unmapped', 'Other / NK', airports, searches without a location) count in London's figures only."
+)
+
 st.subheader("Known breaks and gaps")
 for caveat in COMMON_CAVEATS:
     st.markdown(f"- {caveat}")

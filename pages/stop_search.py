@@ -33,6 +33,13 @@ if len(months) < 12:
 else:
     st.caption(coverage_note)
 
+st.subheader("Month by month")
+monthly = data.searches_by_month(version, area)
+charts.show(
+    charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", coverage_note),
+    monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")), "weapons-searches-by-month.csv", "months",
+)
+
 st.subheader("Which legal power")
 powers = data.searches_by_power(version, area, period)
 charts.show(charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note), powers, "weapons-searches-by-power.csv", "powers")

@@ -179,3 +179,83 @@ def test_stop_search_page_with_and_without_data(search_snapshot, monkeypatch):
     powers = frame_with(at, "power")
     assert powers["searches"].sum() == by_power(Snapshot.load(search_snapshot), LONDON, parse_period("R12-2025-04"))["searches"].sum()
     assert not math.isnan(frame_with(at, "ratio_to_white").set_index("ethnic_group").loc["Black", "ratio_to_white"])
+
+
+@pytest.fixture(scope="module")
+def year_of_searches(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """A test snapshot with twelve months (named 2024-01..2024-12) of API-format searches:
+    the eight partial API files and four of them again. Format only; never published."""
+    raw = tmp_path_factory.mktemp("raw_year")
+    for folder in ("geo", "population", "knife_crime", "homicide"):
+        shutil.copytree(RAW / folder, raw / folder)
+    api = raw / "stop_search" / "police_uk_api"
+    api.mkdir(parents=True)
+    sources = sorted(API_JSON_DIR.glob("*.json"))
+    records = []
+    for month in range(1, 13):
+        source = sources[(month - 1) % len(sources)]
+        shutil.copy(source, api / f"2024-{month:02d}.json")
+        records += json.loads(source.read_text())
+    out = tmp_path_factory.mktemp("snapshot_year")
+    build_into(raw, out)
+    return out, records
+
+
+def test_stop_search_export_for_a_complete_year(year_of_searches):
+    from indicators.export import stop_search_table
+
+    snapshot_dir, records = year_of_searches
+    table = stop_search_table(Snapshot.load(snapshot_dir), LONDON, "cy")
+    assert set(table["period"]) == {"CY2024"}
+    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    assert table[table.breakdown == "legal power"]["searches"].sum() == len(weapons)
+    assert table[table.breakdown == "ethnic group"]["searches"].sum() == len(weapons)
+
+
+def test_weapons_searches_by_month(year_of_searches):
+    from indicators.stop_search import by_month
+
+    snapshot_dir, records = year_of_searches
+    months = by_month(Snapshot.load(snapshot_dir), LONDON)
+    assert len(months) == 12
+    november = json.loads((API_JSON_DIR / "2024-11.json").read_text())  # the file copied as 2024-03
+    positives = sum(
+        (r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or ""))
+        and bool(r["outcome"]) and r["outcome"] != "A no further action disposal"
+        for r in november
+    )
+    assert months.loc[months.month == "2024-03-01", "positive_outcomes"].item() == positives
+
+
+def test_claim_4_is_answerable_with_complete_searches(year_of_searches, monkeypatch):
+    snapshot_dir, _ = year_of_searches
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(snapshot_dir))
+    at = open_app(basis="cy", period="CY2024", compare="CY2023")
+    claim_4 = next(m for m in at.metric if m.label.startswith("Weapons searches with a positive outcome"))
+    expected = Snapshot.load(snapshot_dir).value("weapons_searches_positive", LONDON, parse_period("CY2024"))
+    assert claim_4.value == f"{expected:,}"
+
+
+def test_letter_export_matches_the_page():
+    from indicators.letter import letter_table
+
+    at = open_app()
+    at.switch_page("pages/letter.py").run()
+    pd.testing.assert_frame_equal(frame_with(at, "what_open_data_says").reset_index(drop=True), letter_table(Snapshot.load()))
+
+
+def test_scorecard_csv_holds_the_trend_drawn():
+    at = open_app()
+    table = frame_with(at, "trend")
+    claim_3 = table[table.claim == 3].iloc[0]
+    assert claim_3["trend"] == "FY2022/23: 1,285; FY2023/24: 1,292; FY2024/25: 1,224"
+    metric = next(m for m in at.metric if m.label.startswith("Knife injury victims"))
+    assert [int(v) for v in metric.proto.chart_data] == [1285, 1292, 1224]
+
+
+def test_sources_page_says_how_old_each_source_is():
+    at = open_app()
+    at.switch_page("pages/sources.py").run()
+    coverage = frame_with(at, "months before build").set_index("table")
+    built = pd.Timestamp(Snapshot.load().manifest["built_at"])
+    assert coverage.loc["homicide_victims", "months before build"] == (built.year - 2024) * 12 + built.month - 3

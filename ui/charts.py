@@ -134,3 +134,12 @@ def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_la
     )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, y_label, note)
+
+
+def monthly_outcomes(monthly: pd.DataFrame, title: str, note: str) -> go.Figure:
+    """Lines for searches, positive outcomes, arrests and linked positive outcomes per month;
+    each line has its own dash pattern as well as colour."""
+    fig = go.Figure()
+    for column, colour, dash in (("searches", BLUE, "solid"), ("positive_outcomes", ORANGE, "dash"), ("arrests", GREEN, "dot"), ("linked_positive", BLACK, "dashdot")):
+        fig.add_scatter(x=monthly["month"], y=monthly[column], name=column.replace("_", " "), mode="lines+markers", line=dict(color=colour, dash=dash))
+    return _layout(fig, title, "weapons searches per month", note)

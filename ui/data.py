@@ -80,8 +80,10 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 
 
 @st.cache_data(show_spinner=False)
-def scorecard(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
-    return scorecard_table([verdict(version, claim, area, period, comparison) for claim in CLAIMS])
+def scorecard(version: str, area: Area, basis: str, period: Period, comparison: Period) -> pd.DataFrame:
+    return scorecard_table(
+        [verdict(version, claim, area, period, comparison) for claim in CLAIMS], [by_period(version, claim.headline, area, basis) for claim in CLAIMS]
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -107,3 +109,8 @@ def searches_by_ethnicity(version: str, area: Area, period: Period) -> pd.DataFr
 @st.cache_data(show_spinner=False)
 def searches_by_person(version: str, area: Area, period: Period, column: str) -> pd.DataFrame:
     return stop_search.by_person(_snapshot(version), area, period, column)
+
+
+@st.cache_data(show_spinner=False)
+def searches_by_month(version: str, area: Area) -> pd.DataFrame:
+    return stop_search.by_month(_snapshot(version), area)

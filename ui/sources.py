@@ -8,7 +8,13 @@ from indicators.measures import MEASURES, RATES, SOURCE_NAMES
 
 
 def coverage_table(manifest: dict) -> pd.DataFrame:
-    """One row per snapshot table: source, first and last month, rows, licence, notes."""
+    """One row per snapshot table: source, first and last month, how many months the data
+    ended before the snapshot was built, rows, licence, notes."""
+    built = pd.Timestamp(manifest["built_at"])
+
+    def months_before_build(last: str | None) -> int | None:
+        return None if not last else (built.year - int(last[:4])) * 12 + built.month - int(last[5:])
+
     return pd.DataFrame(
         [
             {
@@ -16,13 +22,14 @@ def coverage_table(manifest: dict) -> pd.DataFrame:
                 "source": entry["source"]["title"],
                 "first month": entry["first_month"] or "",
                 "last month": entry["last_month"] or "",
+                "months before build": months_before_build(entry["last_month"]),
                 "rows": entry["rows"],
                 "licence": entry["source"]["licence"],
                 "notes": entry["notes"],
             }
             for name, entry in manifest["tables"].items()
         ]
-    )
+    ).astype({"months before build": "Int64"})
 
 
 def definitions_table() -> pd.DataFrame:
