@@ -79,13 +79,20 @@ def disproportionality(snapshot: Snapshot, area: Area, period: Period) -> pd.Dat
     return table.set_index("ethnic_group").reindex(order).dropna(how="all").reset_index().astype({"searches": "int64"})
 
 
+AGE_ORDER = ["under 10", "10-17", "18-24", "25-34", "over 34"]
+
+
 def by_person(snapshot: Snapshot, area: Area, period: Period, column: str) -> pd.DataFrame:
-    """<column>, searches, positive_outcomes, share_pct for weapons searches; column is age_range or gender."""
+    """<column>, searches, positive_outcomes, share_pct for weapons searches; column is age_range
+    (youngest first, 'not recorded' last) or gender."""
     people = _in(snapshot.searched_people, area, period, snapshot)
     table = people.assign(positive=people["searches"].where(people["positive_outcome"], 0)).groupby(column, as_index=False).agg(
         searches=("searches", "sum"), positive_outcomes=("positive", "sum")
     )
     table["share_pct"] = (100 * table["searches"] / table["searches"].sum()).round(1) if len(table) else []
+    if column == "age_range":
+        rank = {age: position for position, age in enumerate(AGE_ORDER)}
+        table = table.sort_values(column, key=lambda ages: ages.map(rank).fillna(len(AGE_ORDER)), kind="stable").reset_index(drop=True)
     return table
 
 

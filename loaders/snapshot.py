@@ -196,18 +196,27 @@ def stop_search_tables(raw_dir: Path, geography: Geography, progress: Progress) 
     by_month: dict[pd.Timestamp, Path] = {}
     for path in _find(raw_dir, API_JSON_PATTERN) + _find(raw_dir, CSV_PATTERN):  # CSV wins over JSON
         by_month[month_of_file(path)] = path
-    searches, people = [], []
+    searches, people, never_linked = [], [], []
     locator = geography.locator
     for number, (month, path) in enumerate(sorted(by_month.items()), start=1):
         progress(f"stop and search {month:%Y-%m} ({number}/{len(by_month)})")
         records = load_stop_search(path, locator)
-        records["outcome_linked_to_object"] = records["outcome_linked_to_object"].astype("string").fillna("not recorded")
+        linked = records["outcome_linked_to_object"]
+        if records["positive_outcome"].any() and not linked.fillna(False).any():
+            never_linked.append(f"{month:%Y-%m}")
+        records["outcome_linked_to_object"] = linked.map({True: "true", False: "false"}).astype("string").fillna("not recorded")
         searches.append(_count(records, SEARCH_KEY))
         people.append(_count(records[records["weapons_search"]], PEOPLE_KEY))
     empty = "No complete record-level stop-and-search months in the raw folder; run `python -m loaders refresh`."
     inputs = sorted(by_month.values())
+    note = "" if inputs else empty
+    if never_linked:
+        note = (
+            f"Warning: in {len(never_linked)} month(s) ({', '.join(never_linked[:3])}{'...' if len(never_linked) > 3 else ''}) no positive outcome "
+            "is marked as linked to the object of the search; the source may not carry that field, so linked rates there are not reliable."
+        )
     return [
-        Table("stop_search", _concat(searches, SEARCH_KEY), sources.STOP_SEARCH, inputs, "" if inputs else empty),
+        Table("stop_search", _concat(searches, SEARCH_KEY), sources.STOP_SEARCH, inputs, note),
         Table("stop_search_people", _concat(people, PEOPLE_KEY), sources.STOP_SEARCH, inputs, "Weapons searches only." if inputs else empty),
     ]
 

@@ -27,6 +27,9 @@ if not len(months):
         icon=":material/help:",
     )
     st.stop()
+source_note = snapshot.manifest["tables"]["stop_search"]["notes"]
+if source_note.startswith("Warning"):
+    st.warning(source_note, icon=":material/warning:")
 coverage_note = f"{area.label}, {period.label}: {len(months)} of 12 months with data ({months.min():%b %Y} - {months.max():%b %Y})."
 if len(months) < 12:
     st.warning(f"Part-year only. {coverage_note}", icon=":material/warning:")

@@ -259,3 +259,43 @@ def test_sources_page_says_how_old_each_source_is():
     coverage = frame_with(at, "months before build").set_index("table")
     built = pd.Timestamp(Snapshot.load().manifest["built_at"])
     assert coverage.loc["homicide_victims", "months before build"] == (built.year - 2024) * 12 + built.month - 3
+
+
+def test_linked_outcomes_from_archive_csv(tmp_path):
+    """Archive CSVs carry 'True'/'False' for the linked flag: the linked measure counts the Trues."""
+    from tests.test_fuzz import STOP_SEARCH_HEADER
+
+    raw = tmp_path / "raw"
+    for folder in ("geo", "population", "knife_crime", "homicide"):
+        shutil.copytree(RAW / folder, raw / folder)
+    rows = [STOP_SEARCH_HEADER]
+    outcomes = [("Arrest", "True"), ("Arrest", "False"), ("Community resolution", "True"), ("A no further action disposal", "False"), ("Arrest", "")]
+    for month in range(1, 13):
+        for outcome, linked in outcomes:
+            rows.append(f"Person search,2024-{month:02d}-05T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{outcome},{linked},False")
+        path = raw / "stop_search" / "csv" / f"2024-{month:02d}-metropolitan-stop-and-search.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        rows = [STOP_SEARCH_HEADER]
+    out = tmp_path / "snapshot"
+    out.mkdir()
+    build_into(raw, out)
+    snapshot = Snapshot.load(out)
+    cy2024 = parse_period("CY2024")
+    assert snapshot.value("weapons_searches", LONDON, cy2024) == 60
+    assert snapshot.value("weapons_searches_positive", LONDON, cy2024) == 48
+    assert snapshot.value("weapons_searches_positive_linked", LONDON, cy2024) == 24
+    assert snapshot.value("weapons_linked_outcome_rate", LONDON, cy2024) == pytest.approx(40.0)
+    assert snapshot.manifest["tables"]["stop_search"]["notes"] == ""
+
+
+def test_build_warns_when_no_outcome_is_ever_linked(search_snapshot):
+    note = Snapshot.load(search_snapshot).manifest["tables"]["stop_search"]["notes"]
+    assert note.startswith("Warning: in 8 month(s)") and "not reliable" in note
+
+
+def test_age_bands_in_age_order(year_of_searches):
+    from indicators.stop_search import by_person
+
+    ages = by_person(Snapshot.load(year_of_searches[0]), LONDON, parse_period("CY2024"), "age_range")["age_range"].tolist()
+    assert ages == [a for a in ["under 10", "10-17", "18-24", "25-34", "over 34", "not recorded"] if a in ages]
