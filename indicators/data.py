@@ -69,7 +69,11 @@ class Snapshot:
         return months.max() if len(months) else None
 
     def is_complete(self, measure_key: str, period: Period) -> bool:
-        return period.months().isin(self.months_covered(measure_key)).all()
+        table = MEASURES[self.count_key(measure_key)].table
+        memo_key = ("complete", table, period)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = bool(period.months().isin(self.coverage[table]).all())
+        return self._memo[memo_key]
 
     def complete_periods(self, measure_key: str, basis: str) -> list[Period]:
         """The periods of the basis that the measure's source covers in full."""
@@ -126,22 +130,43 @@ class Snapshot:
 
     def total(self, measure_key: str, area: Area, start: pd.Timestamp, end: pd.Timestamp) -> int | None:
         """Count over the months [start, end); None unless every month is covered."""
-        if not pd.date_range(start, end, freq="MS", inclusive="left").isin(self.months_covered(measure_key)).all():
-            return None
-        series = self._series(measure_key, area)
-        return int(series[(series.index >= start) & (series.index < end)].sum())
+        value, months_with_data = self._window(measure_key, area, start, end)
+        return int(value) if months_with_data == _months_between(start, end) else None
+
+    def _cumulative(self, measure_key: str, area: Area) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
+        """(first covered month, cumulative counts, cumulative covered months) over a gap-free month range (memoised)."""
+        memo_key = ("cumulative", measure_key, area)
+        if memo_key not in self._memo:
+            series = self._series(measure_key, area)
+            full = pd.date_range(series.index.min(), series.index.max(), freq="MS") if len(series) else pd.DatetimeIndex([pd.Timestamp(0)])
+            present = series.reindex(full)
+            self._memo[memo_key] = (
+                full[0],
+                np.concatenate([[0], np.nancumsum(present.to_numpy(dtype="float64"))]),
+                np.concatenate([[0], np.cumsum(present.notna().to_numpy())]),
+            )
+        return self._memo[memo_key]
+
+    def _window(self, measure_key: str, area: Area, start: pd.Timestamp, end: pd.Timestamp) -> tuple[float, int]:
+        """(sum, months with data) over [start, end), in constant time."""
+        first, value_cum, count_cum = self._cumulative(measure_key, area)
+        i, j = (min(max(_months_between(first, m), 0), len(value_cum) - 1) for m in (start, end))
+        return value_cum[j] - value_cum[i], int(count_cum[j] - count_cum[i])
 
     # ---- rates per 100,000 residents ---------------------------------------------------------
 
     def population_year(self, period: Period) -> tuple[int, str]:
         """The ONS mid-year estimate used for a period: the 30 June inside it, else the nearest
         year the snapshot holds (ties: the later). Returns (year, note)."""
-        wanted = next(m.year for m in period.months() if m.month == 6)
-        years = sorted(self.population["year"].unique())
-        year = min(years, key=lambda y: (abs(y - wanted), -y))
-        series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
-        note = f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
-        return int(year), note
+        wanted = period.start.year if period.start.month <= 6 else period.start.year + 1
+        memo_key = ("population_year", wanted)
+        if memo_key not in self._memo:
+            years = sorted(self.population["year"].unique())
+            year = min(years, key=lambda y: (abs(y - wanted), -y))
+            series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
+            note = f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
+            self._memo[memo_key] = (int(year), note)
+        return self._memo[memo_key]
 
     def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
         """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
@@ -153,10 +178,11 @@ class Snapshot:
             self._memo[memo_key] = int(rows["population"].sum())
         return self._memo[memo_key]
 
-    def rate_per_100k(self, measure_key: str, area: Area, period: Period) -> tuple[float | None, str]:
-        """(count per 100,000 residents of the measure's ages, note on the population used)."""
+    def rate_per_100k(self, measure_key: str, area: Area, period: Period, count: float | None = None) -> tuple[float | None, str]:
+        """(count per 100,000 residents of the measure's ages, note on the population used);
+        pass ``count`` when it is already known."""
         measure = MEASURES.get(measure_key)
-        count = self.value(measure_key, area, period)
+        count = self.value(measure_key, area, period) if count is None else count
         if measure is None or measure.population_ages is None or count is None:
             return None, ""
         year, note = self.population_year(period)
@@ -180,7 +206,7 @@ class Snapshot:
         rows = []
         for period, value, months_with_data in zip(periods, values, covered):
             complete = months_with_data == 12
-            rate, note = self.rate_per_100k(measure_key, area, period) if complete else (None, "")
+            rate, note = self.rate_per_100k(measure_key, area, period, value) if complete and measure_key in MEASURES else (None, "")
             rows.append(
                 {
                     "period": period.key, "label": period.label, "start": period.start,
@@ -196,15 +222,9 @@ class Snapshot:
         return [RATES[measure_key].numerator, RATES[measure_key].denominator] if measure_key in RATES else [measure_key]
 
     def _period_sums(self, measure_key: str, area: Area, periods: list[Period]) -> tuple[np.ndarray, np.ndarray]:
-        """(sum, months with data) for each period, from cumulative sums over a gap-free month range."""
-        series = self._series(measure_key, area)
-        first = min(p.start for p in periods)
-        full = pd.date_range(first, max(p.end for p in periods), freq="MS")
-        present = series.reindex(full)
-        value_cum = np.concatenate([[0], np.nancumsum(present.to_numpy(dtype="float64"))])
-        count_cum = np.concatenate([[0], np.cumsum(present.notna().to_numpy())])
-        starts = np.array([(p.start.year - first.year) * 12 + p.start.month - first.month for p in periods])
-        return value_cum[starts + 12] - value_cum[starts], count_cum[starts + 12] - count_cum[starts]
+        """(sum, months with data) for each period."""
+        windows = [self._window(measure_key, area, p.start, p.end) for p in periods]
+        return np.array([w[0] for w in windows]), np.array([w[1] for w in windows])
 
     def borough_values(self, measure_key: str, period: Period, per_100k: bool) -> pd.DataFrame:
         """borough_code, borough, value (count or rate per 100,000) for the 32 boroughs: what the map colours."""
@@ -239,3 +259,8 @@ class Snapshot:
         unassigned_count = int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())
         unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [unassigned_count], "residents": [float("nan")], "rate_per_100k": [float("nan")]})
         return pd.concat([assigned, unassigned], ignore_index=True)[["area", "value", "residents", "rate_per_100k"]]
+
+
+def _months_between(start: pd.Timestamp, end: pd.Timestamp) -> int:
+    """Whole months from start to end (both first days of months)."""
+    return (end.year - start.year) * 12 + end.month - start.month

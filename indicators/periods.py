@@ -96,12 +96,3 @@ def periods_between(first_month: pd.Timestamp, last_month: pd.Timestamp, basis: 
     years = range(first.start.year, last.start.year + 1)
     return [Period(first.start.replace(year=y), basis) for y in years]
 
-
-def financial_year_key(months: pd.Series) -> pd.Series:
-    """Vectorised FY key of each month, e.g. 2024-04-01 -> 'FY2024/25'."""
-    start_year = months.dt.year - (months.dt.month < 4).astype(int)
-    return "FY" + start_year.astype(str) + "/" + ((start_year + 1) % 100).astype(str).str.zfill(2)
-
-
-def calendar_year_key(months: pd.Series) -> pd.Series:
-    return "CY" + months.dt.year.astype(str)
