@@ -214,3 +214,22 @@ def test_no_page_renders_raw_html():
     for path in [PROJECT_ROOT / "app.py", *PROJECT_ROOT.glob("pages/*.py"), *PROJECT_ROOT.glob("ui/*.py")]:
         source = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in source and "st.html(" not in source, path
+
+
+def test_streamlit_run_serves_app_py_with_a_warm_up():
+    """`streamlit run app.py` finds the st.App in app.py (ASGI mode with the warm-up hook)."""
+    from pathlib import Path
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    assert discover_asgi_app(Path(PROJECT_ROOT / "app.py")).import_string == "app:app"
+
+
+def test_warm_up_fills_the_cache_and_never_raises(tmp_path, monkeypatch):
+    from ui import data
+    from ui.warmup import warm
+
+    warm()
+    assert data.snapshot().version == Snapshot.load().manifest["version"]
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(tmp_path))  # no snapshot there: logged, not raised
+    warm()
