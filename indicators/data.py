@@ -155,13 +155,17 @@ class Snapshot:
 
     # ---- rates per 100,000 residents ---------------------------------------------------------
 
+    def population_years(self) -> list[int]:
+        """Mid-years of the ONS estimates the snapshot holds."""
+        return sorted(int(year) for year in self.population["year"].unique())
+
     def population_year(self, period: Period) -> tuple[int, str]:
         """The ONS mid-year estimate used for a period: the 30 June inside it, else the nearest
         year the snapshot holds (ties: the later). Returns (year, note)."""
         wanted = period.start.year if period.start.month <= 6 else period.start.year + 1
         memo_key = ("population_year", wanted)
         if memo_key not in self._memo:
-            years = sorted(self.population["year"].unique())
+            years = self.population_years()
             year = min(years, key=lambda y: (abs(y - wanted), -y))
             series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
             note = f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")

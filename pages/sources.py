@@ -51,7 +51,7 @@ st.subheader("Rates per 100,000 residents")
 st.markdown(
     "A rate divides a count by the ONS mid-year estimate of residents of the ages the figure counts: all ages for offences and all "
     "homicide victims, 0-19 (and 0-12, 13-19) for teenage and child homicide victims, 1-24 for knife injury victims aged 1-24. "
-    "Each period uses the estimate for the 30 June inside it, or the nearest year held (" + ", ".join(f"mid-{y}" for y in sorted(snapshot.population['year'].unique())) + "). "
+    "Each period uses the estimate for the 30 June inside it, or the nearest year held (" + ", ".join(f"mid-{year}" for year in snapshot.population_years()) + "). "
     "Mid-2019 and mid-2020 are the 2011-based series and mid-2023 on are 2021-based: the series differ (Westminster by about 50,000), "
     "so a change in rate across the break is not only a change in crime. London and BCU rates use the residents of their boroughs; "
     "the City of London, policed separately, is excluded. Rows not assigned to a borough count in London's numerator only."

@@ -233,3 +233,12 @@ def test_warm_up_fills_the_cache_and_never_raises(tmp_path, monkeypatch):
     assert data.snapshot().version == Snapshot.load().manifest["version"]
     monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(tmp_path))  # no snapshot there: logged, not raised
     warm()
+
+
+def test_claim_page_monthly_rolling_average():
+    at = open_app()
+    at.switch_page("pages/knife_injury_under_25.py").run()
+    monthly = frame_with(at, "rolling_12_month_average").set_index("month")
+    # The 12 months ending March 2025 are FY2024/25: 1,224 victims, so 102.0 a month.
+    assert monthly.loc["2025-03", "rolling_12_month_average"] == pytest.approx(snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1)) / 12, abs=0.01)
+    assert monthly["rolling_12_month_average"].isna().sum() == 11  # the first 11 months have no full year behind them
