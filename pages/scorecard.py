@@ -33,6 +33,6 @@ with st.expander("The numbers on this page"):
         mime="text/csv", key="scorecard-csv", on_click="ignore",
     )
 st.caption(
-    "Verdicts compare two years' counts only; they do not say whether a change is larger than chance. "
+    "Verdicts compare two years' counts; 'Is the change real?' says whether a change is larger than chance would explain. "
     "Definitions, sources and data coverage: see *Sources and methods*."
 )
