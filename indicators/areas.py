@@ -43,6 +43,19 @@ def borough_codes(area: Area, areas: pd.DataFrame) -> list[str]:
     return codes.tolist()
 
 
+def bcu_of(area: Area, areas: pd.DataFrame) -> str | None:
+    """The BCU of a BCU or of a borough; None for London."""
+    if area.level == "London":
+        return None
+    return area.name if area.level == "BCU" else areas.loc[areas["borough"] == area.name, "bcu"].iloc[0]
+
+
+def borough_with_code(code: str | None, areas: pd.DataFrame) -> Area | None:
+    """The borough whose GSS code this is; None for anything else (City of London, not assigned)."""
+    names = areas.loc[(areas["borough_code"] == code) & (areas["borough_code"] != NOT_ASSIGNED_CODE), "borough"]
+    return Area("Borough", names.iloc[0]) if len(names) else None
+
+
 def parse_area(text: str, areas: pd.DataFrame) -> Area:
     """'London' | 'Central East' | 'Central East BCU' | 'Hackney' (any case) -> Area."""
     wanted = " ".join(str(text).split()).casefold()

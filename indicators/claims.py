@@ -19,7 +19,7 @@ import pandas as pd
 
 from indicators.areas import Area
 from indicators.data import Snapshot
-from indicators.measures import MEASURES, RATES, SOURCE_NAMES
+from indicators.measures import MEASURES, RATES, SOURCE_NAMES, Measure, Rate
 from indicators.periods import Period
 from indicators.stats import EarlierRange, RateRatio, earlier_range, poisson_rate_ratio
 
@@ -53,7 +53,7 @@ CLAIMS = [
         "knife_homicide_victims", context=("homicide_victims", "homicide_offences"),
         caveats=(
             "Counts victims, not offences or incidents: one homicide can have several victims.",
-            "The open victim-level file in the snapshot runs to March 2024. Homicide offences (all methods) run later, but say nothing about knives.",
+            "Homicide offences (all methods), shown for context, can run later than the victim-level file but say nothing about knives.",
         ),
     ),
     Claim(
@@ -99,7 +99,7 @@ class Verdict:
     previous: float | None
     verdict: str
     reason: str
-    data_through: str
+    data_through: pd.Timestamp | None  # last month of the headline's source; None: no data
     nearest_figure: str | None = None  # when not answerable: a related figure the data can give
     rate_ratio: RateRatio | None = None  # is the change larger than chance? (counts only)
     history: EarlierRange | None = None  # the selected year against up to five years before it
@@ -112,13 +112,39 @@ class Verdict:
     def change_pct(self) -> float | None:
         return None if self.change is None or not self.previous else 100 * self.change / self.previous
 
+    @property
+    def data_through_text(self) -> str:
+        """'data through March 2024' or 'no data in the snapshot'."""
+        return f"data through {self.data_through:%B %Y}" if self.data_through is not None else "no data in the snapshot"
+
+    @property
+    def change_text(self) -> str | None:
+        """'-68 (-5.3%) vs FY2023/24' for counts, '+1.2 points vs ...' for rates; None without a change.
+
+        The leading ASCII sign is what makes Streamlit's metric draw an up or down arrow."""
+        if self.change is None:
+            return None
+        if self.claim.headline in RATES:
+            return f"{self.change:+.1f} points vs {self.comparison.label}"
+        pct = f" ({self.change_pct:+.1f}%)" if self.change_pct is not None else ""
+        return f"{self.change:+,.0f}{pct} vs {self.comparison.label}"
+
+
+def spec(key: str) -> Measure | Rate:
+    """The definition of a count measure or a rate, by key."""
+    return MEASURES.get(key) or RATES[key]
+
 
 def label_of(key: str) -> str:
-    return (MEASURES.get(key) or RATES[key]).label
+    return spec(key).label
 
 
 def unit_of(key: str) -> str:
-    return (MEASURES.get(key) or RATES[key]).unit
+    return spec(key).unit
+
+
+def definition_of(key: str) -> str:
+    return spec(key).definition
 
 
 def _moved_as_claimed(direction: str, current: float, previous: float) -> bool:
@@ -128,12 +154,11 @@ def _moved_as_claimed(direction: str, current: float, previous: float) -> bool:
 def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> Verdict:
     """The verdict on one claim for one area and pair of periods (see module doc)."""
     through = snapshot.data_through(claim.headline)
-    through_text = f"{through:%B %Y}" if through is not None else "no data in the snapshot"
     current, previous = snapshot.value(claim.headline, area, period), snapshot.value(claim.headline, area, comparison)
 
     def result(verdict: str, reason: str) -> Verdict:
         ratio, history = change_statistics(snapshot, claim.headline, area, period, comparison)
-        return Verdict(claim, area, period, comparison, current, previous, verdict, reason, through_text, None, ratio, history)
+        return Verdict(claim, area, period, comparison, current, previous, verdict, reason, through, None, ratio, history)
 
     if current is None or previous is None:
         missing = " and ".join(f"{p.label} ({p.span})" for p, v in ((period, current), (comparison, previous)) if v is None)
@@ -143,10 +168,10 @@ def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, compari
             if source == "stop_search":
                 why += ": the public copies available offline are partial; `python -m loaders refresh` fetches the complete months"
         else:
-            why = f"The {SOURCE_NAMES[source]} in the snapshot run to {through_text}"
+            why = f"The {SOURCE_NAMES[source]} in the snapshot run to {through:%B %Y}"
         return Verdict(
             claim, area, period, comparison, current, previous, NOT_ANSWERABLE,
-            f"{why}. The comparison needs complete data for {missing}.", through_text, nearest_figure(snapshot, claim, area, period, comparison),
+            f"{why}. The comparison needs complete data for {missing}.", through, nearest_figure(snapshot, claim, area, period, comparison),
         )
     headline_ok = _moved_as_claimed(claim.direction, current, previous)
     against = []
@@ -240,7 +265,7 @@ def statistics_columns(ratio: RateRatio | None, history: EarlierRange | None) ->
     }
 
 
-def scorecard_table(verdicts: list[Verdict], trends: list[pd.DataFrame]) -> pd.DataFrame:
+def scorecard_table(verdicts: list[Verdict], trends: list[list[tuple[str, float]]]) -> pd.DataFrame:
     """One row per claim: the headline figure in both years, the change, its statistics, the
     verdict, and the trend bars drawn in the tile (every complete period, oldest first)."""
     rows = []
@@ -258,8 +283,8 @@ def scorecard_table(verdicts: list[Verdict], trends: list[pd.DataFrame]) -> pd.D
                 **statistics_columns(verdict.rate_ratio, verdict.history),
                 "verdict": verdict.verdict,
                 "reason": verdict.reason,
-                "data_through": verdict.data_through,
-                "trend": "; ".join(f"{r.period}: {format_value(r.value, claim.headline)}" for r in trend[trend["complete"]].itertuples()),
+                "data_through": None if verdict.data_through is None else f"{verdict.data_through:%Y-%m}",
+                "trend": "; ".join(f"{period}: {format_value(value, claim.headline)}" for period, value in trend),
             }
         )
     return pd.DataFrame(rows)

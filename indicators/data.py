@@ -82,6 +82,20 @@ class Snapshot:
             return []
         return [p for p in periods_between(months.min(), months.max(), basis) if self.is_complete(measure_key, p)]
 
+    def selectable_periods(self, basis: str) -> list[Period]:
+        """Periods a user can pick: whole periods within the span of all sources, newest first (memoised)."""
+        memo_key = ("selectable", basis)
+        if memo_key not in self._memo:
+            covered = [months for months in self.coverage.values() if len(months)]
+            first, last = min(m.min() for m in covered), max(m.max() for m in covered)
+            periods = [p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last]
+            self._memo[memo_key] = sorted(periods, reverse=True)
+        return self._memo[memo_key]
+
+    def source_of(self, measure_key: str) -> dict:
+        """The manifest's source entry (title, publisher, url, licence, attribution) behind a measure."""
+        return self.manifest["tables"][MEASURES[self.count_key(measure_key)].table]["source"]
+
     def available(self, measure_key: str, area: Area) -> bool:
         """False when the measure has no data at all, or only a London total and area is not London."""
         measure = MEASURES[self.count_key(measure_key)]
@@ -112,6 +126,11 @@ class Snapshot:
             num, den = (self._series(k, area) for k in (rate.numerator, rate.denominator))
             return pd.DataFrame({"month": months, "value": (100 * num / den.where(den > 0)).to_numpy()})
         return pd.DataFrame({"month": months, "value": self._series(measure_key, area).to_numpy()})
+
+    def trend(self, measure_key: str, area: Area, basis: str) -> list[tuple[str, float]]:
+        """(period key, value) for every complete period, oldest first: the scorecard's trend bars."""
+        periods = self.by_period(measure_key, area, basis)
+        return [(row.period, row.value) for row in periods.itertuples() if row.complete]
 
     def monthly_with_rolling(self, measure_key: str, area: Area) -> pd.DataFrame:
         """month, value, rolling_12_month_average (mean of the 12 months ending in month; blank for the first 11)."""
@@ -158,6 +177,13 @@ class Snapshot:
     def population_years(self) -> list[int]:
         """Mid-years of the ONS estimates the snapshot holds."""
         return sorted(int(year) for year in self.population["year"].unique())
+
+    def population_series_note(self) -> str:
+        """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
+        mid-2023 and mid-2024 are 2021-based', from the population table."""
+        by_series = self.population.groupby("series")["year"].unique()
+        parts = [f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}" for series, years in by_series.items()]
+        return "; ".join(parts)
 
     def population_year(self, period: Period) -> tuple[int, str]:
         """The ONS mid-year estimate used for a period: the 30 June inside it, else the nearest
@@ -232,14 +258,14 @@ class Snapshot:
 
     def borough_values(self, measure_key: str, period: Period, per_100k: bool) -> pd.DataFrame:
         """borough_code, borough, value (count or rate per 100,000) for the 32 boroughs: what the map colours."""
-        ranked = self.breakdown(measure_key, period, "borough")
+        ranked = self.breakdown(measure_key, period, "borough", per_100k)
         column = "rate_per_100k" if per_100k else "value"
         boroughs = self.areas[self.areas["borough_code"] != NOT_ASSIGNED_CODE][["borough_code", "borough"]]
         return boroughs.merge(ranked[["area", column]].rename(columns={"area": "borough", column: "value"}), on="borough")
 
-    def breakdown(self, measure_key: str, period: Period, level: str) -> pd.DataFrame:
+    def breakdown(self, measure_key: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
         """area, value, residents, rate_per_100k for each BCU or borough (level 'bcu' | 'borough'),
-        plus the not-assigned row (no residents, no rate).
+        largest first by count (or by rate), then the not-assigned row (no residents, no rate).
 
         Only for count measures with borough detail and a complete period; else empty.
         """
@@ -259,7 +285,7 @@ class Snapshot:
             areas["residents"] = float("nan")
         assigned = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].groupby(column, as_index=False)[["value", "residents"]].sum()
         assigned["rate_per_100k"] = (100_000 * assigned["value"] / assigned["residents"]).round(2)
-        assigned = assigned.rename(columns={column: "area"}).sort_values(["value", "area"], ascending=[False, True])
+        assigned = assigned.rename(columns={column: "area"}).sort_values(["rate_per_100k" if by_rate else "value", "area"], ascending=[False, True])
         unassigned_count = int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())
         unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [unassigned_count], "residents": [float("nan")], "rate_per_100k": [float("nan")]})
         return pd.concat([assigned, unassigned], ignore_index=True)[["area", "value", "residents", "rate_per_100k"]]

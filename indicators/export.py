@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.areas import Area
-from indicators.claims import CLAIMS, change_statistics, label_of, statistics_columns, unit_of
+from indicators.claims import CLAIMS, Claim, change_statistics, label_of, statistics_columns, unit_of
 from indicators.data import Snapshot
-from indicators.periods import parse_period
+from indicators.stop_search import by_power, disproportionality
 
 EXPORT_COLUMNS = [
     "claim", "measure", "measure_label", "unit", "area", "period", "value", "complete", "months_with_data",
@@ -15,15 +15,15 @@ EXPORT_COLUMNS = [
 ]
 
 
-def claim_measure_keys() -> list[tuple[int, str]]:
+def claim_measure_keys(claims: list[Claim] = CLAIMS) -> list[tuple[int, str]]:
     """(claim number, measure key) for each claim's headline, companions and context, in order."""
-    return [(c.number, key) for c in CLAIMS for key in (c.headline, *c.companions, *c.context)]
+    return [(c.number, key) for c in claims for key in (c.headline, *c.companions, *c.context)]
 
 
-def export_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
+def export_table(snapshot: Snapshot, area: Area, basis: str, claims: list[Claim] = CLAIMS) -> pd.DataFrame:
     """claim, measure, area, period, value (None where the period is incomplete), ..."""
     frames = []
-    for claim_number, key in claim_measure_keys():
+    for claim_number, key in claim_measure_keys(claims):
         periods = snapshot.by_period(key, area, basis)
         if periods.empty:
             continue
@@ -49,18 +49,16 @@ def changes_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
     exact Poisson rate ratio with its 95% interval and reading, and the five-year comparison."""
     rows = []
     for claim_number, key in claim_measure_keys():
-        periods = snapshot.by_period(key, area, basis)
-        for _, row in periods[periods["complete"]].iterrows():
-            period = parse_period(row["period"])
+        for period in snapshot.complete_periods(key, basis):
             comparison = period.shifted(-1)
-            previous = snapshot.value(key, area, comparison)
-            if previous is None:
+            value, previous = snapshot.value(key, area, period), snapshot.value(key, area, comparison)
+            if value is None or previous is None:
                 continue
             ratio, history = change_statistics(snapshot, key, area, period, comparison)
             rows.append(
                 {
                     "claim": claim_number, "measure": key, "unit": unit_of(key), "area": area.key, "period": period.key,
-                    "compared_with": comparison.key, "value": row["value"], "previous": previous, "change": row["value"] - previous,
+                    "compared_with": comparison.key, "value": value, "previous": previous, "change": value - previous,
                     **statistics_columns(ratio, history),
                 }
             )
@@ -70,8 +68,6 @@ def changes_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
 def stop_search_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
     """Weapons searches by legal power and by ethnic group (with the disproportionality ratio)
     for every period with complete record-level data; empty when there is none."""
-    from indicators.stop_search import by_power, disproportionality
-
     frames = []
     for period in snapshot.complete_periods("weapons_searches", basis):
         for breakdown, table in (("legal power", by_power(snapshot, area, period)), ("ethnic group", disproportionality(snapshot, area, period))):

@@ -1,10 +1,6 @@
 """Weapons searches in depth: the legal power used, outcomes, and who is searched.
 
-Disproportionality ratio (stated on screen): for each ethnic group, weapons searches per
-1,000 residents of that group, divided by the same rate for the White group. Residents
-are Census 2021 usual residents of the area (all ages); the group is the person's
-self-defined ethnicity, mapped to the Census's five high-level groups. The ratio is not
-age-adjusted, and people searched in an area need not live there.
+The disproportionality ratio is defined in DISPROPORTIONALITY_DEFINITION, which the pages show.
 """
 
 from __future__ import annotations
@@ -15,6 +11,12 @@ from indicators.areas import Area, borough_codes
 from indicators.data import Snapshot
 from indicators.periods import Period
 
+DISPROPORTIONALITY_DEFINITION = (
+    "Weapons searches per 1,000 residents of each ethnic group (the self-defined ethnicity of the person searched, grouped as "
+    "the Census's five high-level groups; residents from Census 2021, all ages), divided by the same rate for White residents: "
+    "a ratio of 3 means three times as many searches per resident as White residents. 'Not stated' searches are shown but have "
+    "no ratio. The ratio is not age-adjusted, and people searched in an area need not live there."
+)
 POWERS = {
     "Police and Criminal Evidence Act 1984 (section 1)": "PACE section 1 (reasonable grounds)",
     "Criminal Justice and Public Order Act 1994 (section 60)": "Section 60 (no suspicion needed)",

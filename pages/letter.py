@@ -6,7 +6,7 @@ ensure_entrypoint()
 
 import streamlit as st
 
-from ui import data, filters
+from ui import charts, data, filters
 
 snapshot = data.snapshot()
 filters.sidebar(snapshot)  # keeps the filters (and the link) while reading this page
@@ -22,5 +22,4 @@ for row in statements.itertuples():
         st.markdown(f"*{row.checkable}.* {row.what_open_data_says}")
         st.caption(f"What would settle it: {row.what_would_settle_it}")
 with st.expander("The same, as a table"):
-    st.dataframe(statements, hide_index=True)
-    st.download_button("Download CSV", statements.to_csv(index=False).encode("utf-8"), "claims-in-the-letter.csv", "text/csv", key="letter-csv", on_click="ignore")
+    charts.table_download(statements, "claims-in-the-letter.csv", "letter")

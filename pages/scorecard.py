@@ -6,8 +6,7 @@ ensure_entrypoint()
 
 import streamlit as st
 
-from indicators.claims import CLAIMS
-from ui import data, filters
+from ui import charts, data, filters
 from ui.tiles import CLAIM_PAGE_FILES, claim_tile
 
 selection = filters.sidebar(data.snapshot())
@@ -19,18 +18,14 @@ st.markdown(
     f"**{selection.period.label}** against **{selection.comparison.label}**. Change the area or years in the sidebar."
 )
 columns = st.columns(2)
-for position, claim in enumerate(CLAIMS):
-    verdict = data.verdict(version, claim, selection.area, selection.period, selection.comparison)
-    periods = data.by_period(version, claim.headline, selection.area, selection.basis)
-    trend = periods.loc[periods["complete"], "value"].tolist()
+for position, verdict in enumerate(data.verdicts(version, selection.area, selection.period, selection.comparison)):
     with columns[position % 2]:
-        claim_tile(verdict, trend, CLAIM_PAGE_FILES[claim.slug])
-numbers = data.scorecard(version, selection.area, selection.basis, selection.period, selection.comparison)
+        claim_tile(verdict, data.trend(version, verdict.claim.headline, selection.area, selection.basis), CLAIM_PAGE_FILES[verdict.claim.slug])
 with st.expander("The numbers on this page"):
-    st.dataframe(numbers, hide_index=True)
-    st.download_button(
-        "Download CSV", numbers.to_csv(index=False).encode("utf-8"), file_name=f"scorecard-{selection.area.key}-{selection.period.key}.csv".replace("/", "-").replace(" ", "_"),
-        mime="text/csv", key="scorecard-csv", on_click="ignore",
+    charts.table_download(
+        data.scorecard(version, selection.area, selection.basis, selection.period, selection.comparison),
+        f"scorecard-{selection.area.key}-{selection.period.key}.csv",
+        "scorecard",
     )
 st.caption(
     "Verdicts compare two years' counts; 'Is the change real?' says whether a change is larger than chance would explain. "

@@ -6,27 +6,24 @@ ensure_entrypoint()
 
 import streamlit as st
 
-from indicators.claims import COMMON_CAVEATS
-from ui import data, filters
+from indicators.claims import COMMON_CAVEATS, NOT_ANSWERABLE
+from indicators.stop_search import DISPROPORTIONALITY_DEFINITION
+from ui import charts, data, filters
 from ui.sources import coverage_table, definitions_table
 
 snapshot = data.snapshot()
-filters.sidebar(snapshot)  # keeps the filters (and the link) while reading this page
+selection = filters.sidebar(snapshot)
 manifest = snapshot.manifest
 st.title("Sources and methods")
 st.markdown(f"Snapshot version `{manifest['version']}`, built {manifest['built_at']}. All figures on this site are computed from it by the project's code.")
 
 st.subheader("Sources and how far each runs")
-coverage = coverage_table(manifest)
-st.dataframe(coverage, hide_index=True, key="coverage")
-st.download_button("Download CSV", coverage.to_csv(index=False).encode("utf-8"), "sources.csv", "text/csv", key="coverage-csv", on_click="ignore")
+charts.table_download(coverage_table(manifest), "sources.csv", "coverage")
 for entry in {e["source"]["title"]: e["source"] for e in manifest["tables"].values()}.values():
     st.markdown(f"- **{entry['title']}** — {entry['publisher']}. [{entry['url']}]({entry['url']}). {entry['licence']}. {entry['attribution']}")
 
 st.subheader("What each figure counts")
-definitions = definitions_table()
-st.dataframe(definitions, hide_index=True, key="definitions")
-st.download_button("Download CSV", definitions.to_csv(index=False).encode("utf-8"), "definitions.csv", "text/csv", key="definitions-csv", on_click="ignore")
+charts.table_download(definitions_table(), "definitions.csv", "definitions")
 
 st.subheader("How a verdict is reached")
 st.markdown(
@@ -52,17 +49,13 @@ st.markdown(
     "A rate divides a count by the ONS mid-year estimate of residents of the ages the figure counts: all ages for offences and all "
     "homicide victims, 0-19 (and 0-12, 13-19) for teenage and child homicide victims, 1-24 for knife injury victims aged 1-24. "
     "Each period uses the estimate for the 30 June inside it, or the nearest year held (" + ", ".join(f"mid-{year}" for year in snapshot.population_years()) + "). "
-    "Mid-2019 and mid-2020 are the 2011-based series and mid-2023 on are 2021-based: the series differ (Westminster by about 50,000), "
+    f"The ONS series differ ({snapshot.population_series_note()}), markedly for some inner boroughs, "
     "so a change in rate across the break is not only a change in crime. London and BCU rates use the residents of their boroughs; "
     "the City of London, policed separately, is excluded. Rows not assigned to a borough count in London's numerator only."
 )
 
 st.subheader("Stop and search: disproportionality")
-st.markdown(
-    "Weapons searches per 1,000 residents of each ethnic group (self-defined ethnicity of the person searched, grouped as the Census's "
-    "five high-level groups; residents from Census 2021, all ages), divided by the same rate for White residents. "
-    "'Not stated' searches are shown but have no ratio. The ratio is not age-adjusted, and people searched in an area need not live there."
-)
+st.markdown(DISPROPORTIONALITY_DEFINITION)
 
 st.subheader("Map and areas")
 st.markdown(
@@ -74,10 +67,11 @@ st.markdown(
 st.subheader("Known breaks and gaps")
 for caveat in COMMON_CAVEATS:
     st.markdown(f"- {caveat}")
-st.markdown(
-    "- Victim-level homicide data (method, age) in the snapshot end in March 2024: claims 1 and 2 cannot be checked for FY2024/25 offline. "
-    "`python -m loaders refresh` downloads the current file from the London Datastore.\n"
-    "- Complete record-level stop-and-search data with outcomes are not in the offline copies (only a partial, biased API subset, not used for figures). "
-    "Claim 4 needs `python -m loaders refresh`, which downloads every month from data.police.uk.\n"
-    "- Population: ONS mid-2019 and mid-2020 estimates are the 2011-based series; mid-2023 and mid-2024 are 2021-based. They differ, so a change across the break is not growth."
-)
+st.markdown(f"- Population: {snapshot.population_series_note()}; a change across the break is not growth.")
+st.markdown(f"For the view selected in the sidebar ({selection.area.label}, {selection.period.label} against {selection.comparison.label}):")
+unanswerable = [v for v in data.verdicts(snapshot.version, selection.area, selection.period, selection.comparison) if v.verdict == NOT_ANSWERABLE]
+for verdict in unanswerable:
+    st.markdown(f"- Claim {verdict.claim.number} cannot be checked. {verdict.reason}")
+if not unanswerable:
+    st.markdown("- Every claim can be checked from the data in the snapshot.")
+st.markdown("`python -m loaders refresh` downloads the current files from the London Datastore and data.police.uk.")

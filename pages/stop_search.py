@@ -6,7 +6,8 @@ ensure_entrypoint()
 
 import streamlit as st
 
-from indicators.stop_search import months_with_data
+from indicators.measures import POSITIVE_DEFINITION, WEAPONS_DEFINITION
+from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data
 from ui import charts, data, filters
 
 snapshot = data.snapshot()
@@ -14,9 +15,8 @@ selection = filters.sidebar(snapshot)
 version, area, period = snapshot.version, selection.area, selection.period
 st.title("Stop and search for weapons, in depth")
 st.markdown(
-    "Weapons searches are searches for offensive weapons, firearms or 'anything to threaten or harm anyone', plus every "
-    "section 60 search. A **positive outcome** is any outcome other than no further action. Source: data.police.uk (Home Office), "
-    "Open Government Licence v3.0."
+    f"**Weapons searches**: {WEAPONS_DEFINITION[0].lower()}{WEAPONS_DEFINITION[1:]}. **Positive outcome**: {POSITIVE_DEFINITION}. "
+    f"Source: {snapshot.source_of('weapons_searches')['attribution']}"
 )
 months = months_with_data(snapshot, period)
 if not len(months):
@@ -48,11 +48,7 @@ powers = data.searches_by_power(version, area, period)
 charts.show(charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note), powers, "weapons-searches-by-power.csv", "powers")
 
 st.subheader("Who is searched, against who lives here")
-st.markdown(
-    "**Disproportionality ratio**: weapons searches per 1,000 residents of each ethnic group (self-defined ethnicity of the "
-    "person searched; residents from Census 2021, all ages), divided by the same rate for the White group. A ratio of 3 means "
-    "three times as many searches per resident as White residents. Not age-adjusted; people searched in an area need not live there."
-)
+st.markdown(f"**Disproportionality ratio**: {DISPROPORTIONALITY_DEFINITION}")
 ethnicity = data.searches_by_ethnicity(version, area, period)
 charts.show(
     charts.simple_bars(ethnicity.dropna(subset=["ratio_to_white"]), "ethnic_group", "ratio_to_white", f"Disproportionality ratio to White residents, {period.label}", "ratio", coverage_note),

@@ -299,3 +299,39 @@ def test_age_bands_in_age_order(year_of_searches):
 
     ages = by_person(Snapshot.load(year_of_searches[0]), LONDON, parse_period("CY2024"), "age_range")["age_range"].tolist()
     assert ages == [a for a in ["under 10", "10-17", "18-24", "25-34", "over 34", "not recorded"] if a in ages]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    """The titles of the plotly charts on the page, from their JSON specs."""
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+
+
+def test_rate_view_titles_and_ranks_by_rate(snapshot):
+    at = open_app()
+    at.switch_page("pages/knife_injury_under_25.py").run()
+    at.radio(key="scale-knife-injury-under-25").set_value("rate per 100,000 residents").run()
+    fy25 = parse_period("FY2024/25")
+    london_residents = residents_aged({f"E09{n:06d}" for n in range(2, 34)}, 2024, 1, 24)
+    title = chart_titles(at)[0]
+    assert "per 100,000 residents aged 1-24" in title
+    assert f"{100_000 * 1224 / london_residents:,.1f} in FY2024/25" in title  # the rate drawn, not the count
+    by_bcu = frame_with(at, "rate_per_100k", rows=13)
+    rates = by_bcu["rate_per_100k"].iloc[:-1].tolist()
+    assert rates == sorted(rates, reverse=True)  # ranked by what is drawn
+    assert by_bcu["area"].iloc[-1] == "Not assigned to a borough"
+    assert snapshot.breakdown("knife_injury_victims_under_25_non_da", fy25, "bcu")["value"].iloc[:-1].is_monotonic_decreasing  # the count view ranks by count
+
+
+def test_sources_page_gaps_come_from_the_data():
+    from indicators.claims import CLAIMS, NOT_ANSWERABLE, assess
+
+    at = open_app()
+    at.switch_page("pages/sources.py").run()
+    text = " ".join(m.value for m in at.markdown)
+    snapshot = Snapshot.load()
+    for claim in CLAIMS:
+        verdict = assess(snapshot, claim, LONDON, parse_period("FY2024/25"), parse_period("FY2023/24"))
+        assert (f"Claim {claim.number} cannot be checked. {verdict.reason}" in text) == (verdict.verdict == NOT_ANSWERABLE)
+    # the ONS series break, read from the population table
+    series = {p.stem for p in RAW.glob("population/ons_mye2_persons_sya_mid*.csv")}
+    assert "mid-2019 and mid-2020 are 2011-based; mid-2023 and mid-2024 are 2021-based" in text and len(series) == 4

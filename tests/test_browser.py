@@ -68,6 +68,8 @@ def test_direct_link_to_a_claim_page_on_a_fresh_server(base_url, page):
 def test_scorecard_tiles_then_switch_area_to_a_bcu(base_url, page):
     page.goto(base_url)
     page.wait_for_selector(".st-key-tile-weapons-search-outcomes [data-testid='stMetricValue']", timeout=60_000)
+    # The two columns paint independently: wait for the four tiles' values, then check them.
+    page.wait_for_function("() => document.querySelectorAll(\"[class*='st-key-tile-'] [data-testid='stMetricValue']\").length === 4", timeout=30_000)
     assert page.locator("[data-testid='stMetric']").count() == 4
     london = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1))
     assert tile_value(page, "knife-injury-under-25") == f"{london:,}"

@@ -26,9 +26,10 @@ def _layout(fig: go.Figure, title: str, y_label: str, note: str, height: int = 3
     return fig
 
 
-def period_bars(periods: pd.DataFrame, selected: str, compared: str, title: str, y_label: str, note: str) -> go.Figure:
-    """One bar per complete period; the selected and compared periods are labelled and patterned."""
-    complete = periods[periods["complete"]]
+def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str, title: str, y_label: str, note: str) -> go.Figure:
+    """One bar per complete period, height from ``column`` ('value' or 'rate_per_100k'); the
+    selected and compared periods are labelled and patterned."""
+    complete = periods[periods["complete"]].assign(value=lambda f: f[column])
     role = complete["period"].map({selected: "selected", compared: "compared with"}).fillna("other years")
     fig = go.Figure()
     for name, colour, pattern in (("other years", GREY, ""), ("compared with", ORANGE, "/"), ("selected", BLUE, "")):
@@ -51,9 +52,10 @@ def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str) ->
     return _layout(fig, title, y_label, note)
 
 
-def ranked_bars(breakdown: pd.DataFrame, highlight: str | None, title: str, x_label: str, note: str) -> go.Figure:
-    """Horizontal bars, largest first; the selected area is blue and marked '(selected)'."""
-    ranked = breakdown.iloc[::-1]
+def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, title: str, x_label: str, note: str) -> go.Figure:
+    """Horizontal bars in the breakdown's order (largest first), length from ``column``; the
+    selected area is blue and marked '(selected)'."""
+    ranked = breakdown.iloc[::-1].assign(value=lambda f: f[column])
     names = [f"{area} (selected)" if area == highlight else area for area in ranked["area"]]
     fig = go.Figure(
         go.Bar(
@@ -72,14 +74,20 @@ def _number(value) -> str:
     return f"{value:,.1f}" if float(value) % 1 else f"{value:,.0f}"
 
 
+def table_download(table: pd.DataFrame, file_name: str, key: str) -> None:
+    """A table and a CSV download of exactly its rows; the file name is made safe ('/', ' ')."""
+    st.dataframe(table, hide_index=True, key=f"table-{key}")
+    safe_name = file_name.replace("/", "-").replace(" ", "_")
+    st.download_button(
+        "Download CSV", table.to_csv(index=False).encode("utf-8"), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore"
+    )
+
+
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
     """The chart, then its numbers as a table and a CSV download of exactly those numbers."""
     st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
     with st.expander("Table of the numbers in this chart"):
-        st.dataframe(table, hide_index=True, key=f"table-{key}")
-        st.download_button(
-            "Download CSV", table.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv", key=f"csv-{key}", on_click="ignore"
-        )
+        table_download(table, file_name, key)
 
 
 def _outline_coordinates(geometry: dict) -> tuple[list, list]:

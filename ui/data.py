@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from indicators import stop_search
 from indicators.areas import Area
 from indicators.claims import CLAIMS, Claim, Verdict, assess, comparison_table, scorecard_table
-from indicators import stop_search
+from indicators.data import Snapshot
 from indicators.export import export_table
 from indicators.letter import letter_table
-from indicators.data import Snapshot
 from indicators.periods import Period
 from loaders.snapshot import SNAPSHOT_DIR, read_manifest
 
@@ -57,8 +57,13 @@ def monthly(version: str, measure: str, area: Area) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def breakdown(version: str, measure: str, period: Period, level: str) -> pd.DataFrame:
-    return _snapshot(version).breakdown(measure, period, level)
+def trend(version: str, measure: str, area: Area, basis: str) -> list[tuple[str, float]]:
+    return _snapshot(version).trend(measure, area, basis)
+
+
+@st.cache_data(show_spinner=False)
+def breakdown(version: str, measure: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
+    return _snapshot(version).breakdown(measure, period, level, by_rate)
 
 
 @st.cache_data(show_spinner=False)
@@ -66,11 +71,15 @@ def verdict(version: str, claim: Claim, area: Area, period: Period, comparison: 
     return assess(_snapshot(version), claim, area, period, comparison)
 
 
+def verdicts(version: str, area: Area, period: Period, comparison: Period) -> list[Verdict]:
+    """The four claims' verdicts (each cached)."""
+    return [verdict(version, claim, area, period, comparison) for claim in CLAIMS]
+
+
 @st.cache_data(show_spinner=False)
 def claim_numbers(version: str, claim: Claim, area: Area, basis: str) -> pd.DataFrame:
     """The export table's rows for one claim (the same numbers `python -m indicators export` prints)."""
-    table = export_table(_snapshot(version), area, basis)
-    return table[table["claim"] == claim.number].drop(columns=["claim"]).reset_index(drop=True)
+    return export_table(_snapshot(version), area, basis, [claim]).drop(columns=["claim"])
 
 
 @st.cache_data(show_spinner=False)
@@ -78,12 +87,9 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
     return comparison_table(_snapshot(version), claim, area, period, comparison)
 
 
-
 @st.cache_data(show_spinner=False)
 def scorecard(version: str, area: Area, basis: str, period: Period, comparison: Period) -> pd.DataFrame:
-    return scorecard_table(
-        [verdict(version, claim, area, period, comparison) for claim in CLAIMS], [by_period(version, claim.headline, area, basis) for claim in CLAIMS]
-    )
+    return scorecard_table(verdicts(version, area, period, comparison), [trend(version, claim.headline, area, basis) for claim in CLAIMS])
 
 
 @st.cache_data(show_spinner=False)

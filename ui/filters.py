@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from indicators.areas import Area, UnknownArea, area_options, parse_area
+from indicators.areas import Area, UnknownArea, area_options, borough_with_code, parse_area
 from indicators.data import Snapshot
-from indicators.periods import BASES, Period, UnknownPeriod, parse_period, periods_between
-from loaders.geography import NOT_ASSIGNED_CODE
+from indicators.periods import BASES, Period, UnknownPeriod, parse_period
 from ui import data
 
 URL_KEYS = ("area", "basis", "period", "compare")
@@ -38,14 +37,6 @@ class Selection:
     basis: str
     period: Period
     comparison: Period
-
-
-def period_options(snapshot: Snapshot, basis: str) -> list[Period]:
-    """Complete periods within the span of all sources, newest first."""
-    covered = [months for months in snapshot.coverage.values() if len(months)]
-    first, last = min(m.min() for m in covered), max(m.max() for m in covered)
-    periods = [p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last]
-    return sorted(periods, reverse=True)
 
 
 def default_period(options: list[Period], basis: str) -> Period:
@@ -78,7 +69,7 @@ def _read_url(snapshot: Snapshot) -> list[str]:
         else:
             notices.append(f"Unknown period basis '{text['basis']}' in the link (use fy, cy or r12). Showing financial years.")
     basis = st.session_state.get("basis", "fy")
-    options = period_options(snapshot, basis)
+    options = snapshot.selectable_periods(basis)
     for key in ("period", "compare"):
         if not text.get(key):
             continue
@@ -119,7 +110,7 @@ def sidebar(snapshot: Snapshot) -> Selection:
             help="All London, one of the Met's 12 Basic Command Units (BCUs), or a borough (listed under its BCU).",
         )
         basis = st.radio("Period basis", list(BASES), format_func=BASES.get, key="basis", on_change=_remember, args=("basis",))
-        options = period_options(snapshot, basis)
+        options = snapshot.selectable_periods(basis)
         if st.session_state.get("period") not in options:
             st.session_state["period"] = default_period(options, basis)
         period = st.selectbox("Year", options, format_func=lambda p: f"{p.label} ({p.span})", key="period", on_change=_remember, args=("period",))
@@ -137,11 +128,9 @@ def sidebar(snapshot: Snapshot) -> Selection:
 def select_borough_from_map(chart_key: str) -> None:
     """on_select callback of a borough map: make the clicked borough the selected area."""
     points = st.session_state[chart_key].selection.points
-    code = points[0].get("location") if points else None
-    areas = data.snapshot().areas
-    names = areas.loc[(areas["borough_code"] == code) & (areas["borough_code"] != NOT_ASSIGNED_CODE), "borough"]
-    if len(names):
-        st.session_state["area"] = Area("Borough", names.iloc[0])
+    borough = borough_with_code(points[0].get("location") if points else None, data.snapshot().areas)
+    if borough is not None:
+        st.session_state["area"] = borough
         _remember("area")
 
 

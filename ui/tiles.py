@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.claims import MIXED, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, Verdict, format_value, label_of
-from indicators.measures import MEASURES
+from indicators.claims import MIXED, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, Verdict, definition_of, format_value, label_of
 
 #: The page file of each claim, for links from the scorecard.
 CLAIM_PAGE_FILES = {
@@ -36,32 +35,24 @@ def chance_note(verdict: Verdict) -> None:
     st.markdown(text, help="Exact 95% interval for the ratio of two Poisson counts (conditional binomial, Clopper-Pearson). See Sources and methods.")
 
 
-def claim_tile(verdict: Verdict, trend: list[float], claim_page) -> None:
+def claim_tile(verdict: Verdict, trend: list[tuple[str, float]], claim_page) -> None:
+    """trend: (period, value) of every complete period, oldest first, drawn as small bars."""
     claim = verdict.claim
     key = claim.headline
     with st.container(border=True, key=f"tile-{claim.slug}"):
         st.markdown(f"**Claim {claim.number}** · {claim.title}")
         st.markdown(f"> “{claim.words}”")
-        delta = None
-        if verdict.change is not None:
-            # A leading ASCII '-' is what makes Streamlit draw a downward arrow.
-            if key in MEASURES:
-                pct = f" ({verdict.change_pct:+.1f}%)" if verdict.change_pct is not None else ""
-                delta = f"{verdict.change:+,.0f}{pct} vs {verdict.comparison.label}"
-            else:
-                delta = f"{verdict.change:+.1f} points vs {verdict.comparison.label}"
         st.metric(
             f"{label_of(key)}, {verdict.period.label}",
             format_value(verdict.current, key),
-            delta=delta,
+            delta=verdict.change_text,
             delta_color="off",
-            chart_data=trend or None,
+            chart_data=[value for _, value in trend] or None,
             chart_type="bar",
-            help=MEASURES[key].definition if key in MEASURES else None,
+            help=definition_of(key),
         )
-        through = f"data through {verdict.data_through}" if verdict.data_through[0].isupper() else verdict.data_through
         bars = " · bars: each complete year, oldest first" if trend else ""
-        st.caption(f"{verdict.comparison.label}: {format_value(verdict.previous, key)} · {through} · {verdict.area.label}{bars}")
+        st.caption(f"{verdict.comparison.label}: {format_value(verdict.previous, key)} · {verdict.data_through_text} · {verdict.area.label}{bars}")
         verdict_box(verdict)
         chance_note(verdict)
         if verdict.nearest_figure:
