@@ -105,7 +105,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         st.caption(f"No ranking or map by BCU or borough: the data do not cover all of {period.label}.")
         return
     st.subheader(f"Where, {period.label}")
-    ranked_note = f"{label_of(measure)}{', per 100,000 residents' if per_100k else ''}. Data through {through:%B %Y}. 'Not assigned' rows count in London only."
+    ranked_note = f"{'Per 100,000 residents. ' if per_100k else ''}Data through {through:%b %Y}. 'Not assigned': London only."
     for place, level in zip(st.columns(2), ("bcu", "borough")):
         ranked = data.breakdown(version, measure, period, level, per_100k)
         highlight = bcu_of(area, snapshot.areas) if level == "bcu" else (area.name if area.level == "Borough" else None)
@@ -124,7 +124,8 @@ def _trend_title(snapshot, measure: str, area, period, comparison, per_100k: boo
     if per_100k:
         current, previous = (snapshot.rate_per_100k(measure, area, p)[0] for p in (period, comparison))
         if current is not None and previous is not None:
-            return f"{label_of(measure)}, {unit}: {previous:,.1f} in {comparison.label}, {current:,.1f} in {period.label}"
+            per = unit.removeprefix(unit_of(measure)).strip()  # 'per 100,000 residents aged 1-24'
+            return f"{label_of(measure)}, {per}: {previous:,.1f} in {comparison.label}, {current:,.1f} in {period.label}"
     else:
         current, previous = snapshot.value(measure, area, period), snapshot.value(measure, area, comparison)
         if current is not None and previous is not None:
