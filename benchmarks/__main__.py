@@ -84,7 +84,9 @@ def write_stop_search_csv(path: Path, rows: int, distinct_points: int | None = 1
             "Longitude": np.where(located, pool_lon[point], np.nan),
             "Gender": rng.choice(["Male", "Female"], rows),
             "Age range": rng.choice(["10-17", "18-24", "25-34", "over 34"], rows),
-            "Self-defined ethnicity": rng.choice(["White - English/Welsh/Scottish/Northern Irish/British", "Black/African/Caribbean/Black British - African"], rows),
+            "Self-defined ethnicity": rng.choice(
+                ["White - English/Welsh/Scottish/Northern Irish/British", "Black/African/Caribbean/Black British - African"], rows
+            ),
             "Officer-defined ethnicity": rng.choice(["White", "Black", "Asian"], rows),
             "Legislation": rng.choice(["Police and Criminal Evidence Act 1984 (section 1)", "Misuse of Drugs Act 1971 (section 23)"], rows),
             "Object of search": rng.choice(objects, rows),
@@ -143,12 +145,14 @@ def bench_startup() -> None:
             server = start_server(port)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_function(f"() => document.querySelectorAll(\"{TILE_VALUES}\").length === 4", timeout=60_000)
+            page.wait_for_function(f'() => document.querySelectorAll("{TILE_VALUES}").length === 4', timeout=60_000)
             times.append(time.perf_counter() - start)
             page.close()
             stop_server(server)
         browser.close()
-    print(f"cold start              {statistics.median(times):8.2f} s   launch to four tiles in Chromium (target < 2.5 s); runs {', '.join(f'{t:.2f}' for t in times)}")
+    print(
+        f"cold start              {statistics.median(times):8.2f} s   launch to four tiles in Chromium (target < 2.5 s); runs {', '.join(f'{t:.2f}' for t in times)}"
+    )
 
 
 def bench_interaction() -> None:
@@ -163,7 +167,7 @@ def bench_interaction() -> None:
         browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.goto(f"http://127.0.0.1:{port}/")
-        page.wait_for_function(f"() => document.querySelectorAll(\"{TILE_VALUES}\").length === 4", timeout=60_000)
+        page.wait_for_function(f'() => document.querySelectorAll("{TILE_VALUES}").length === 4', timeout=60_000)
         tile = ".st-key-tile-knife-injury-under-25 [data-testid='stMetricValue']"
         for area in ["Central East BCU", "Croydon", "South West BCU", "Hackney", "West BCU", "Lambeth", "North BCU"]:
             before = page.locator(tile).inner_text()
@@ -177,7 +181,9 @@ def bench_interaction() -> None:
             times.append(time.perf_counter() - start)
         browser.close()
     stop_server(server)
-    print(f"interaction             {statistics.median(times) * 1000:8.0f} ms  area change to new figures in Chromium (target < 400 ms); max {max(times) * 1000:.0f} ms over {len(times)} changes")
+    print(
+        f"interaction             {statistics.median(times) * 1000:8.0f} ms  area change to new figures in Chromium (target < 400 ms); max {max(times) * 1000:.0f} ms over {len(times)} changes"
+    )
 
 
 def bench_memory() -> None:
@@ -227,8 +233,13 @@ def bench_load(sessions: int = 20) -> None:
 
 
 SECTIONS = {
-    "build": bench_build, "loader": bench_loader, "rerun": bench_rerun, "startup": bench_startup,
-    "interaction": bench_interaction, "memory": bench_memory, "load": bench_load,
+    "build": bench_build,
+    "loader": bench_loader,
+    "rerun": bench_rerun,
+    "startup": bench_startup,
+    "interaction": bench_interaction,
+    "memory": bench_memory,
+    "load": bench_load,
 }
 
 

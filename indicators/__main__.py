@@ -20,7 +20,6 @@ from indicators.letter import letter_table
 from loaders.snapshot import SNAPSHOT_DIR
 from loaders.validation import SourceError
 
-
 TABLES = {
     "values": export_table,
     "changes": changes_table,
@@ -37,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--basis", choices=["fy", "cy"], default="fy", help="financial or calendar years")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument(
-        "--what", choices=list(TABLES), default="values",
+        "--what",
+        choices=list(TABLES),
+        default="values",
         help="values: every measure by period (with rates per 100,000); changes: each period against the one before, with the exact 95%% interval; "
         "letter: every statement in the letter; stop-search: weapons searches by legal power and ethnic group",
     )

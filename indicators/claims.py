@@ -49,16 +49,27 @@ class Claim:
 
 CLAIMS = [
     Claim(
-        1, "knife-homicides", "Knife-enabled homicides", "A reduction in knife-enabled homicides", "down",
-        "knife_homicide_victims", context=("homicide_victims", "homicide_offences"),
+        1,
+        "knife-homicides",
+        "Knife-enabled homicides",
+        "A reduction in knife-enabled homicides",
+        "down",
+        "knife_homicide_victims",
+        context=("homicide_victims", "homicide_offences"),
         caveats=(
             "Counts victims, not offences or incidents: one homicide can have several victims.",
             "Homicide offences (all methods), shown for context, can run later than the victim-level file but say nothing about knives.",
         ),
     ),
     Claim(
-        2, "teen-child-homicides", "Teenage and child homicides", "A reduction in teenage and child homicides", "down",
-        "homicide_victims_0_19", companions=("homicide_victims_0_12", "homicide_victims_13_19"), context=("homicide_victims",),
+        2,
+        "teen-child-homicides",
+        "Teenage and child homicides",
+        "A reduction in teenage and child homicides",
+        "down",
+        "homicide_victims_0_19",
+        companions=("homicide_victims_0_12", "homicide_victims_13_19"),
+        context=("homicide_victims",),
         caveats=(
             "'Teenage and child' is read as the Met's age groups 0 to 12 and 13 to 19 together. "
             "The Met's age bands do not split at 18, so 18- and 19-year-olds are included.",
@@ -66,8 +77,14 @@ CLAIMS = [
         ),
     ),
     Claim(
-        3, "knife-injury-under-25", "Knife injury victims under 25", "A reduction in the number of victims aged under 25 who were injured with knives", "down",
-        "knife_injury_victims_under_25_non_da", companions=("knife_injury_victims_under_25",), context=("knife_crime_with_injury_offences", "knife_crime_offences"),
+        3,
+        "knife-injury-under-25",
+        "Knife injury victims under 25",
+        "A reduction in the number of victims aged under 25 who were injured with knives",
+        "down",
+        "knife_injury_victims_under_25_non_da",
+        companions=("knife_injury_victims_under_25",),
+        context=("knife_crime_with_injury_offences", "knife_crime_offences"),
         caveats=(
             "The headline is the MOPAC/MPS measure: victims aged 1-24 of knife crime with injury, excluding domestic abuse. "
             "The series including domestic abuse is shown beside it.",
@@ -75,9 +92,20 @@ CLAIMS = [
         ),
     ),
     Claim(
-        4, "weapons-search-outcomes", "Positive outcomes of weapons searches", "An increase in the number of positive outcomes for stop and searches for knives/weapons", "up",
-        "weapons_searches_positive", companions=("weapons_positive_outcome_rate",),
-        context=("weapons_searches", "weapons_linked_outcome_rate", "weapons_searches_arrest", "weapons_searches_third_party", "possession_of_weapons_offences"),
+        4,
+        "weapons-search-outcomes",
+        "Positive outcomes of weapons searches",
+        "An increase in the number of positive outcomes for stop and searches for knives/weapons",
+        "up",
+        "weapons_searches_positive",
+        companions=("weapons_positive_outcome_rate",),
+        context=(
+            "weapons_searches",
+            "weapons_linked_outcome_rate",
+            "weapons_searches_arrest",
+            "weapons_searches_third_party",
+            "possession_of_weapons_offences",
+        ),
         caveats=(
             "A 'positive outcome' is any outcome other than no further action; it includes community resolutions and drugs warnings "
             "that may have nothing to do with weapons. The linked rate counts only outcomes the officer linked to the object searched for.",
@@ -170,8 +198,16 @@ def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, compari
         else:
             why = f"The {SOURCE_NAMES[source]} in the snapshot run to {through:%B %Y}"
         return Verdict(
-            claim, area, period, comparison, current, previous, NOT_ANSWERABLE,
-            f"{why}. The comparison needs complete data for {missing}.", through, nearest_figure(snapshot, claim, area, period, comparison),
+            claim,
+            area,
+            period,
+            comparison,
+            current,
+            previous,
+            NOT_ANSWERABLE,
+            f"{why}. The comparison needs complete data for {missing}.",
+            through,
+            nearest_figure(snapshot, claim, area, period, comparison),
         )
     headline_ok = _moved_as_claimed(claim.direction, current, previous)
     against = []

@@ -40,7 +40,7 @@ class Snapshot:
     _memo: dict = field(default_factory=dict, repr=False, compare=False)  # area series, residents
 
     @classmethod
-    def load(cls, snapshot_dir: Path = SNAPSHOT_DIR) -> "Snapshot":
+    def load(cls, snapshot_dir: Path = SNAPSHOT_DIR) -> Snapshot:
         manifest = read_manifest(snapshot_dir)
         tables = {name: read_table(name, snapshot_dir) for name in MONTH_TABLES}
         coverage = {}
@@ -54,8 +54,16 @@ class Snapshot:
                 coverage[name] = pd.DatetimeIndex([])
         boundaries, bcus = read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir)
         return cls(
-            manifest["version"], manifest, read_table("areas", snapshot_dir), build_counts(tables, coverage), coverage, boundaries, bcus,
-            read_table("population", snapshot_dir), tables["stop_search"], read_table("stop_search_people", snapshot_dir),
+            manifest["version"],
+            manifest,
+            read_table("areas", snapshot_dir),
+            build_counts(tables, coverage),
+            coverage,
+            boundaries,
+            bcus,
+            read_table("population", snapshot_dir),
+            tables["stop_search"],
+            read_table("stop_search_people", snapshot_dir),
             read_table("census_ethnicity", snapshot_dir),
         )
 
@@ -182,7 +190,10 @@ class Snapshot:
         """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
         mid-2023 and mid-2024 are 2021-based', from the population table."""
         by_series = self.population.groupby("series")["year"].unique()
-        parts = [f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}" for series, years in by_series.items()]
+        parts = [
+            f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}"
+            for series, years in by_series.items()
+        ]
         return "; ".join(parts)
 
     def population_year(self, period: Period) -> tuple[int, str]:
@@ -239,10 +250,14 @@ class Snapshot:
             rate, note = self.rate_per_100k(measure_key, area, period, value) if complete and measure_key in MEASURES else (None, "")
             rows.append(
                 {
-                    "period": period.key, "label": period.label, "start": period.start,
+                    "period": period.key,
+                    "label": period.label,
+                    "start": period.start,
                     "value": (float(value) if measure_key in RATES else int(value)) if complete else None,
-                    "complete": bool(complete), "months_with_data": int(months_with_data),
-                    "rate_per_100k": None if rate is None else round(rate, 2), "population_used": note,
+                    "complete": bool(complete),
+                    "months_with_data": int(months_with_data),
+                    "rate_per_100k": None if rate is None else round(rate, 2),
+                    "population_used": note,
                 }
             )
         return pd.DataFrame(rows, columns=columns)

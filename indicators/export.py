@@ -10,8 +10,18 @@ from indicators.data import Snapshot
 from indicators.stop_search import by_power, disproportionality
 
 EXPORT_COLUMNS = [
-    "claim", "measure", "measure_label", "unit", "area", "period", "value", "complete", "months_with_data",
-    "rate_per_100k", "population_used", "data_through",
+    "claim",
+    "measure",
+    "measure_label",
+    "unit",
+    "area",
+    "period",
+    "value",
+    "complete",
+    "months_with_data",
+    "rate_per_100k",
+    "population_used",
+    "data_through",
 ]
 
 
@@ -57,8 +67,15 @@ def changes_table(snapshot: Snapshot, area: Area, basis: str) -> pd.DataFrame:
             ratio, history = change_statistics(snapshot, key, area, period, comparison)
             rows.append(
                 {
-                    "claim": claim_number, "measure": key, "unit": unit_of(key), "area": area.key, "period": period.key,
-                    "compared_with": comparison.key, "value": value, "previous": previous, "change": value - previous,
+                    "claim": claim_number,
+                    "measure": key,
+                    "unit": unit_of(key),
+                    "area": area.key,
+                    "period": period.key,
+                    "compared_with": comparison.key,
+                    "value": value,
+                    "previous": previous,
+                    "change": value - previous,
                     **statistics_columns(ratio, history),
                 }
             )

@@ -4,8 +4,8 @@ statement, the table says so and names the data that would."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
@@ -46,7 +46,10 @@ def _november(measure: str, what: str) -> Callable[[Snapshot], tuple[str, str]]:
         now, before = snapshot.total(measure, LONDON_AREA, NOV_2024, DEC_2024), snapshot.total(measure, LONDON_AREA, NOV_2023, DEC_2023)
         if now is None or before is None:
             return PARTLY, f"{what}: not in the snapshot for November 2023 and 2024 (`python -m loaders refresh` fetches it)."
-        return PARTLY, f"{what}, whole month: {before:,} in November 2023, {now:,} in November 2024. The letter gives no dates for the week, so the week itself cannot be picked out."
+        return (
+            PARTLY,
+            f"{what}, whole month: {before:,} in November 2023, {now:,} in November 2024. The letter gives no dates for the week, so the week itself cannot be picked out.",
+        )
 
     return answer
 
@@ -64,7 +67,10 @@ def _robbery(snapshot: Snapshot) -> tuple[str, str]:
 
 def _areas(snapshot: Snapshot) -> tuple[str, str]:
     real = snapshot.areas[snapshot.areas["borough_code"] != NOT_ASSIGNED_CODE]
-    return CHECKABLE, f"The snapshot's geography has {real['bcu'].nunique()} BCUs covering {real['borough'].nunique()} boroughs (the City of London is policed separately)."
+    return (
+        CHECKABLE,
+        f"The snapshot's geography has {real['bcu'].nunique()} BCUs covering {real['borough'].nunique()} boroughs (the City of London is policed separately).",
+    )
 
 
 def _not_checkable(why: str) -> Callable[[Snapshot], tuple[str, str]]:
@@ -85,26 +91,35 @@ STATEMENTS = [
         )
     ),
     Statement(
-        "Week of action, November 2024", "400 community events",
+        "Week of action, November 2024",
+        "400 community events",
         _not_checkable("No open data records community engagement events."),
         "The MPS's own activity returns for the week (Operation Sceptre).",
     ),
     Statement(
-        "Week of action, November 2024", "115 knives seized",
+        "Week of action, November 2024",
+        "115 knives seized",
         _november("possession_of_weapons_offences", "Possession-of-weapons offences recorded (offences, not knives seized)"),
         "MPS records of weapons seized and surrendered during the week; no open dataset counts seizures.",
     ),
     Statement(
-        "Week of action, November 2024", "375 arrests",
+        "Week of action, November 2024",
+        "375 arrests",
         _november("weapons_searches_arrest", "Weapons searches ending in arrest (one route to arrest among many)"),
         "MPS custody records for the week; open stop-and-search data show only arrests that followed a search.",
     ),
     Statement(
-        "Child First Robbery Initiative", "Charging decisions in 10 days instead of 28",
+        "Child First Robbery Initiative",
+        "Charging decisions in 10 days instead of 28",
         _not_checkable("No open data give the time from arrest to charging decision, for children or anyone else, by force or month."),
         "MPS/CPS case data: days from arrest to charging decision for under-18s, before and after the initiative.",
     ),
-    Statement("Robbery and knife crime", "Robbery is a driver of knife crime", _robbery, "Offence-level data linking knife crimes to robberies; the monthly dashboard gives only counts."),
+    Statement(
+        "Robbery and knife crime",
+        "Robbery is a driver of knife crime",
+        _robbery,
+        "Offence-level data linking knife crimes to robberies; the monthly dashboard gives only counts.",
+    ),
     Statement("Policing structure", "12 BCUs, 32 boroughs", _areas, "Already in open data."),
 ]
 
@@ -115,6 +130,12 @@ def letter_table(snapshot: Snapshot) -> pd.DataFrame:
     for statement in STATEMENTS:
         checkable, says = statement.answer(snapshot)
         rows.append(
-            {"topic": statement.topic, "letter_says": statement.letter_says, "checkable": checkable, "what_open_data_says": says, "what_would_settle_it": statement.would_settle_it}
+            {
+                "topic": statement.topic,
+                "letter_says": statement.letter_says,
+                "checkable": checkable,
+                "what_open_data_says": says,
+                "what_would_settle_it": statement.would_settle_it,
+            }
         )
     return pd.DataFrame(rows)

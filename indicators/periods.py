@@ -54,7 +54,7 @@ class Period:
     def months(self) -> pd.DatetimeIndex:
         return pd.date_range(self.start, periods=12, freq="MS")
 
-    def shifted(self, years: int) -> "Period":
+    def shifted(self, years: int) -> Period:
         return Period(self.start + pd.DateOffset(years=years), self.basis)
 
 
@@ -95,4 +95,3 @@ def periods_between(first_month: pd.Timestamp, last_month: pd.Timestamp, basis: 
     first, last = period_containing(first_month, basis), period_containing(last_month, basis)
     years = range(first.start.year, last.start.year + 1)
     return [Period(first.start.replace(year=y), basis) for y in years]
-

@@ -88,8 +88,10 @@ def by_person(snapshot: Snapshot, area: Area, period: Period, column: str) -> pd
     """<column>, searches, positive_outcomes, share_pct for weapons searches; column is age_range
     (youngest first, 'not recorded' last) or gender."""
     people = _in(snapshot.searched_people, area, period, snapshot)
-    table = people.assign(positive=people["searches"].where(people["positive_outcome"], 0)).groupby(column, as_index=False).agg(
-        searches=("searches", "sum"), positive_outcomes=("positive", "sum")
+    table = (
+        people.assign(positive=people["searches"].where(people["positive_outcome"], 0))
+        .groupby(column, as_index=False)
+        .agg(searches=("searches", "sum"), positive_outcomes=("positive", "sum"))
     )
     table["share_pct"] = (100 * table["searches"] / table["searches"].sum()).round(1) if len(table) else []
     if column == "age_range":

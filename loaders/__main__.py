@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from loaders.refresh import FIRST_MONTH, RefreshError, refresh
@@ -45,15 +44,13 @@ def command_refresh(args: argparse.Namespace) -> int:
 def command_status(args: argparse.Namespace) -> int:
     manifest = read_manifest(args.snapshot)
     built = datetime.fromisoformat(manifest["built_at"])
-    age_days = (datetime.now(timezone.utc) - built).days
+    age_days = (datetime.now(UTC) - built).days
     print(f"Snapshot {manifest['version']} in {args.snapshot}, built {manifest['built_at']} ({age_days} days ago)")
     print(f"{'table':36} {'rows':>8}  {'from':7}  {'to':7}  {'months old':>10}  source")
     for name, entry in manifest["tables"].items():
         last = entry.get("last_month")
         old = "" if not last else str((datetime.now().year - int(last[:4])) * 12 + datetime.now().month - int(last[5:]))
-        print(
-            f"{name:36} {entry['rows']:>8,}  {entry.get('first_month') or '-':7}  {last or '-':7}  {old:>10}  {entry['source']['title'][:60]}"
-        )
+        print(f"{name:36} {entry['rows']:>8,}  {entry.get('first_month') or '-':7}  {last or '-':7}  {old:>10}  {entry['source']['title'][:60]}")
         if entry.get("notes") and entry["rows"] == 0:
             print(f"{'':36} {entry['notes']}")
     return 0

@@ -87,10 +87,4 @@ def load_borough_crime(paths: list[Path], lookup: BoroughLookup) -> pd.DataFrame
     connect_months = set(combined.loc[combined.recording_system == "CONNECT", "month"])
     superseded = (combined.recording_system == "CRIS") & combined.month.isin(connect_months)
     key = ["month", "borough_code", "major_category", "minor_category", "recording_system"]
-    return (
-        combined[~superseded]
-        .groupby(key, observed=True, as_index=False)["offences"]
-        .sum()
-        .sort_values(key)
-        .reset_index(drop=True)
-    )
+    return combined[~superseded].groupby(key, observed=True, as_index=False)["offences"].sum().sort_values(key).reset_index(drop=True)

@@ -104,7 +104,6 @@ class BoroughLookup:
         known = {label: code for label, code in mapping.items() if code is not None}
         return map_labels(labels.fillna(""), known, file, column).astype("string")
 
-
     def names(self, codes: pd.Series) -> pd.DataFrame:
         """borough and bcu for each GSS code; NOT_ASSIGNED for the not-assigned code."""
         table = self.boroughs.set_index("borough_code")

@@ -98,19 +98,13 @@ def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
         {
             "month": month,
             "borough_code": lookup.codes_for_labels(table["borough"], path, "Borough"),
-            "age_group": map_labels(table["age_group"], {a: a for a in AGE_GROUPS}, path, "Age Group").astype(
-                AGE_GROUP_TYPE
-            ),
+            "age_group": map_labels(table["age_group"], {a: a for a in AGE_GROUPS}, path, "Age Group").astype(AGE_GROUP_TYPE),
             "sex": map_labels(table["sex"], SEXES, path, "Sex").astype("string"),
             "method": map_labels(table["method_of_killing"], METHODS, path, "Method of Killing").astype("string"),
             "domestic_abuse": map_labels(table["domestic_abuse"], DOMESTIC_ABUSE, path, "Domestic Abuse").astype(bool),
-            "offence_type": map_labels(table["homicide_offence_type"], OFFENCE_TYPES, path, "Homicide Offence Type").astype(
-                "string"
-            ),
+            "offence_type": map_labels(table["homicide_offence_type"], OFFENCE_TYPES, path, "Homicide Offence Type").astype("string"),
             "solved": map_labels(table["solved_status"], SOLVED, path, "Solved Status").astype(bool),
-            "ethnicity": map_labels(table["officer_observed_ethnicity"], ETHNICITIES, path, "Officer Observed Ethnicity").astype(
-                "string"
-            ),
+            "ethnicity": map_labels(table["officer_observed_ethnicity"], ETHNICITIES, path, "Officer Observed Ethnicity").astype("string"),
         }
     )
     names = lookup.names(victims["borough_code"])

@@ -16,10 +16,10 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -33,9 +33,9 @@ from loaders.geography import (
     NOT_ASSIGNED_CODE,
     BoroughLookup,
     PointLocator,
+    bcu_outlines,
     load_boroughs,
     load_boundaries,
-    bcu_outlines,
     simplify_boundaries,
 )
 from loaders.homicide_victims import FILE_PATTERN as HOMICIDE_PATTERN
@@ -120,7 +120,13 @@ def geography_tables(raw_dir: Path, geography: Geography) -> list[Table]:
     return [
         Table("areas", geography.areas_table(), sources.GEOGRAPHY, inputs, "32 boroughs, their BCU, and the not-assigned area."),
         Table("boroughs_geojson", geography.boundaries, sources.GEOGRAPHY, inputs, "Borough boundaries simplified to about 30 m, WGS84."),
-        Table("bcus_geojson", bcu_outlines(geography.boundaries, geography.boroughs), sources.GEOGRAPHY, inputs, "The 12 BCUs: unions of their boroughs."),
+        Table(
+            "bcus_geojson",
+            bcu_outlines(geography.boundaries, geography.boroughs),
+            sources.GEOGRAPHY,
+            inputs,
+            "The 12 BCUs: unions of their boroughs.",
+        ),
     ]
 
 
@@ -140,7 +146,13 @@ def population_tables(raw_dir: Path) -> list[Table]:
             "Mid-year estimates for " + ", ".join(map(str, years)) + ". 2019-2020 are the 2011-based series; 2023 on are 2021-based.",
             {"years": [int(y) for y in years]},
         ),
-        Table("census_ethnicity", load_census_ethnicity(ethnicity_files[0]), sources.POPULATION, ethnicity_files[:1], "Census 2021, 5 high-level groups."),
+        Table(
+            "census_ethnicity",
+            load_census_ethnicity(ethnicity_files[0]),
+            sources.POPULATION,
+            ethnicity_files[:1],
+            "Census 2021, 5 high-level groups.",
+        ),
     ]
 
 
@@ -184,8 +196,27 @@ def borough_crime_tables(raw_dir: Path, geography: Geography) -> list[Table]:
     ]
 
 
-SEARCH_KEY = ["month", "borough_code", "legislation", "object_of_search", "outcome", "outcome_linked_to_object", "weapons_search", "positive_outcome", "arrest"]
-PEOPLE_KEY = ["month", "borough_code", "age_range", "gender", "self_defined_ethnicity", "officer_defined_ethnicity", "legislation", "positive_outcome"]
+SEARCH_KEY = [
+    "month",
+    "borough_code",
+    "legislation",
+    "object_of_search",
+    "outcome",
+    "outcome_linked_to_object",
+    "weapons_search",
+    "positive_outcome",
+    "arrest",
+]
+PEOPLE_KEY = [
+    "month",
+    "borough_code",
+    "age_range",
+    "gender",
+    "self_defined_ethnicity",
+    "officer_defined_ethnicity",
+    "legislation",
+    "positive_outcome",
+]
 
 
 def stop_search_tables(raw_dir: Path, geography: Geography, progress: Progress) -> list[Table]:
@@ -241,9 +272,14 @@ def stop_search_third_party_tables(raw_dir: Path) -> list[Table]:
     """Optional source: an empty table (with its columns) when the raw folder lacks it."""
     files = _find(raw_dir, THIRD_PARTY_PATTERN)
     if files:
-        counts, note = load_monthly_searches_by_object(files[0]), "All London searches per month by object of search; no outcomes, no areas; may include City of London Police (1-3%)."
+        counts, note = (
+            load_monthly_searches_by_object(files[0]),
+            "All London searches per month by object of search; no outcomes, no areas; may include City of London Police (1-3%).",
+        )
     else:
-        counts = pd.DataFrame({"month": pd.Series(dtype="datetime64[ns]"), "object_of_search": pd.Series(dtype="string"), "searches": pd.Series(dtype="int64")})
+        counts = pd.DataFrame(
+            {"month": pd.Series(dtype="datetime64[ns]"), "object_of_search": pd.Series(dtype="string"), "searches": pd.Series(dtype="int64")}
+        )
         note = f"No file matching {THIRD_PARTY_PATTERN} in the raw folder."
     return [Table("stop_search_by_object_third_party", counts, sources.STOP_SEARCH_THIRD_PARTY, files, note)]
 
@@ -288,7 +324,7 @@ def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dic
     version = hashlib.sha256("".join(e["sha256"] for e in entries.values()).encode()).hexdigest()[:16]
     manifest = {
         "version": version,
-        "built_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "tables": entries,
     }
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")

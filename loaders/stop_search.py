@@ -157,9 +157,7 @@ def read_api_json(path: Path) -> dict[str, object]:
         columns["latitude"].append(location.get("latitude"))
         columns["longitude"].append(location.get("longitude"))
     columns["operation"] = ["true" if v is True else "false" if v in (False, None) else str(v) for v in columns["operation"]]
-    columns["outcome_linked_to_object"] = [
-        None if v is None else str(v).lower() for v in columns["outcome_linked_to_object"]
-    ]
+    columns["outcome_linked_to_object"] = [None if v is None else str(v).lower() for v in columns["outcome_linked_to_object"]]
     return {name: pa.array([None if v is None else str(v) for v in values], pa.string()) for name, values in columns.items()}
 
 

@@ -44,16 +44,12 @@ def read_csv_as_text(path: Path) -> pd.DataFrame:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise SourceError(
-            path, f"not UTF-8 text (byte {err.start}: {raw[err.start:err.start + 1]!r}); wrong encoding?"
-        ) from None
+        raise SourceError(path, f"not UTF-8 text (byte {err.start}: {raw[err.start : err.start + 1]!r}); wrong encoding?") from None
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
             read_options=pacsv.ReadOptions(encoding="utf-8"),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_all_text(raw), strings_can_be_null=False
-            ),
+            convert_options=pacsv.ConvertOptions(column_types=_all_text(raw), strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
         raise SourceError(path, f"not a well-formed CSV (truncated or damaged?): {err}") from None
@@ -138,9 +134,7 @@ def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:
     duplicated = frame.duplicated(key, keep=False)
     if duplicated.any():
         example = frame.loc[duplicated, key].iloc[0].to_dict()
-        raise SourceError(
-            file, f"{int(duplicated.sum())} duplicate rows, e.g. {example}", column=", ".join(key)
-        )
+        raise SourceError(file, f"{int(duplicated.sum())} duplicate rows, e.g. {example}", column=", ".join(key))
 
 
 def map_labels(values: pd.Series, mapping: dict[str, object], file: Path, column: str) -> pd.Series:

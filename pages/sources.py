@@ -15,7 +15,9 @@ snapshot = data.snapshot()
 selection = filters.sidebar(snapshot)
 manifest = snapshot.manifest
 st.title("Sources and methods")
-st.markdown(f"Snapshot version `{manifest['version']}`, built {manifest['built_at']}. All figures on this site are computed from it by the project's code.")
+st.markdown(
+    f"Snapshot version `{manifest['version']}`, built {manifest['built_at']}. All figures on this site are computed from it by the project's code."
+)
 
 st.subheader("Sources and how far each runs")
 charts.table_download(coverage_table(manifest), "sources.csv", "coverage")
@@ -48,7 +50,9 @@ st.subheader("Rates per 100,000 residents")
 st.markdown(
     "A rate divides a count by the ONS mid-year estimate of residents of the ages the figure counts: all ages for offences and all "
     "homicide victims, 0-19 (and 0-12, 13-19) for teenage and child homicide victims, 1-24 for knife injury victims aged 1-24. "
-    "Each period uses the estimate for the 30 June inside it, or the nearest year held (" + ", ".join(f"mid-{year}" for year in snapshot.population_years()) + "). "
+    "Each period uses the estimate for the 30 June inside it, or the nearest year held ("
+    + ", ".join(f"mid-{year}" for year in snapshot.population_years())
+    + "). "
     f"The ONS series differ ({snapshot.population_series_note()}), markedly for some inner boroughs, "
     "so a change in rate across the break is not only a change in crime. London and BCU rates use the residents of their boroughs; "
     "the City of London, policed separately, is excluded. Rows not assigned to a borough count in London's numerator only."

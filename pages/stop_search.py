@@ -40,22 +40,43 @@ st.subheader("Month by month")
 monthly = data.searches_by_month(version, area)
 charts.show(
     charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", coverage_note),
-    monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")), "weapons-searches-by-month.csv", "months",
+    monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
+    "weapons-searches-by-month.csv",
+    "months",
 )
 
 st.subheader("Which legal power")
 powers = data.searches_by_power(version, area, period)
-charts.show(charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note), powers, "weapons-searches-by-power.csv", "powers")
+charts.show(
+    charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note),
+    powers,
+    "weapons-searches-by-power.csv",
+    "powers",
+)
 
 st.subheader("Who is searched, against who lives here")
 st.markdown(f"**Disproportionality ratio**: {DISPROPORTIONALITY_DEFINITION}")
 ethnicity = data.searches_by_ethnicity(version, area, period)
 charts.show(
-    charts.simple_bars(ethnicity.dropna(subset=["ratio_to_white"]), "ethnic_group", "ratio_to_white", f"Disproportionality ratio to White residents, {period.label}", "ratio", coverage_note),
-    ethnicity, "weapons-searches-by-ethnicity.csv", "ethnicity",
+    charts.simple_bars(
+        ethnicity.dropna(subset=["ratio_to_white"]),
+        "ethnic_group",
+        "ratio_to_white",
+        f"Disproportionality ratio to White residents, {period.label}",
+        "ratio",
+        coverage_note,
+    ),
+    ethnicity,
+    "weapons-searches-by-ethnicity.csv",
+    "ethnicity",
 )
 left, right = st.columns(2)
 for column, field, label in ((left, "age_range", "age"), (right, "gender", "gender")):
     table = data.searches_by_person(version, area, period, field)
     with column:
-        charts.show(charts.simple_bars(table, field, "searches", f"By {label}, {period.label}", "searches", coverage_note), table, f"weapons-searches-by-{label}.csv", field)
+        charts.show(
+            charts.simple_bars(table, field, "searches", f"By {label}, {period.label}", "searches", coverage_note),
+            table,
+            f"weapons-searches-by-{label}.csv",
+            field,
+        )

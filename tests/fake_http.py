@@ -8,7 +8,9 @@ import requests
 
 
 class FakeResponse:
-    def __init__(self, body: bytes = b"", status: int = 200, content_type: str = "text/csv", declared_length: int | None = None, fail_after: int | None = None):
+    def __init__(
+        self, body: bytes = b"", status: int = 200, content_type: str = "text/csv", declared_length: int | None = None, fail_after: int | None = None
+    ):
         self.status_code = status
         self.body = body
         self.fail_after = fail_after

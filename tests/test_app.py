@@ -19,7 +19,13 @@ from loaders.snapshot import PROJECT_ROOT, SNAPSHOT_DIR
 from tests.conftest import RAW
 
 NON_DA = "Knife Injury Victims (non DA 1-24)"
-PAGES = ["pages/knife_homicides.py", "pages/teen_child_homicides.py", "pages/knife_injury_under_25.py", "pages/weapons_search_outcomes.py", "pages/sources.py"]
+PAGES = [
+    "pages/knife_homicides.py",
+    "pages/teen_child_homicides.py",
+    "pages/knife_injury_under_25.py",
+    "pages/weapons_search_outcomes.py",
+    "pages/sources.py",
+]
 
 
 def bcu_codes(bcu: str) -> set[str]:
@@ -240,5 +246,7 @@ def test_claim_page_monthly_rolling_average():
     at.switch_page("pages/knife_injury_under_25.py").run()
     monthly = frame_with(at, "rolling_12_month_average").set_index("month")
     # The 12 months ending March 2025 are FY2024/25: 1,224 victims, so 102.0 a month.
-    assert monthly.loc["2025-03", "rolling_12_month_average"] == pytest.approx(snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1)) / 12, abs=0.01)
+    assert monthly.loc["2025-03", "rolling_12_month_average"] == pytest.approx(
+        snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1)) / 12, abs=0.01
+    )
     assert monthly["rolling_12_month_average"].isna().sum() == 11  # the first 11 months have no full year behind them

@@ -50,7 +50,9 @@ def test_good_original_csv_layout_loads(tmp_path, lookup):
     croydon_april = knife[(knife.borough_code == "E09000008") & (knife.month == "2024-04-01") & (knife.subtype == "Knife Crime")]
     assert croydon_april["count"].tolist() == [30]
     # zero-filled: Croydon's victims in April are absent in the file, so 0
-    assert knife[(knife.borough_code == "E09000008") & (knife.month == "2024-04-01") & (knife.subtype.str.contains("Victims"))]["count"].tolist() == [0]
+    assert knife[(knife.borough_code == "E09000008") & (knife.month == "2024-04-01") & (knife.subtype.str.contains("Victims"))]["count"].tolist() == [
+        0
+    ]
 
 
 def test_missing_column(tmp_path, lookup):
@@ -158,7 +160,7 @@ def test_unknown_method_of_killing(tmp_path, lookup):
 
 
 def test_population_negative(tmp_path):
-    source = next((p for p in (KNIFE_PARQUET.parents[1] / "population").glob("ons_mye2_persons_sya_mid2024*.csv")))
+    source = next(p for p in (KNIFE_PARQUET.parents[1] / "population").glob("ons_mye2_persons_sya_mid2024*.csv"))
     lines = source.read_text(encoding="utf-8-sig").splitlines()
     croydon = next(i for i, line in enumerate(lines) if line.startswith("E09000008"))
     cells = lines[croydon].split(",")

@@ -20,7 +20,7 @@ from indicators.data import Snapshot
 from indicators.export import changes_table
 from indicators.periods import parse_period
 from indicators.stop_search import by_power, disproportionality
-from loaders.snapshot import PROJECT_ROOT, build_into
+from loaders.snapshot import build_into
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, RAW
 from tests.test_app import bcu_codes, frame_with, open_app
 
@@ -94,7 +94,9 @@ def test_claim_page_rates_and_map():
     assert not at.exception
     by_bcu = frame_with(at, "rate_per_100k", rows=13)
     central_west = by_bcu[by_bcu.area == "Central West"].iloc[0]
-    assert central_west["rate_per_100k"] == pytest.approx(round(100_000 * central_west["value"] / residents_aged(bcu_codes("Central West"), 2024, 1, 24), 2))
+    assert central_west["rate_per_100k"] == pytest.approx(
+        round(100_000 * central_west["value"] / residents_aged(bcu_codes("Central West"), 2024, 1, 24), 2)
+    )
     assert any("mid-2024 (2021-based)" in c.value for c in at.caption)
     map_table = frame_with(at, "borough_code", rows=32)
     assert map_table["value"].max() == pytest.approx(by_bcu["rate_per_100k"].max(), rel=1) and map_table["value"].max() < 200  # rates, not counts
@@ -142,7 +144,12 @@ def test_searches_by_power_against_json(search_snapshot):
     period = parse_period("R12-2025-04")  # the file months 2024-09..2025-04 lie inside it
     table = by_power(snapshot, LONDON, period).set_index("power")
     records = json_records([f"{m:%Y-%m}" for m in pd.date_range("2024-09-01", "2025-04-01", freq="MS")])
-    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    weapons = [
+        r
+        for r in records
+        if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
+        or "section 60" in (r["legislation"] or "")
+    ]
     section_60 = [r for r in weapons if "section 60" in (r["legislation"] or "")]
     assert table["searches"].sum() == len(weapons)
     assert table.loc["Section 60 (no suspicion needed)", "searches"] == len(section_60)
@@ -153,7 +160,12 @@ def test_disproportionality_against_json_and_census(search_snapshot):
     snapshot = Snapshot.load(search_snapshot)
     table = disproportionality(snapshot, LONDON, parse_period("R12-2025-04")).set_index("ethnic_group")
     records = json_records([f"{m:%Y-%m}" for m in pd.date_range("2024-09-01", "2025-04-01", freq="MS")])
-    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    weapons = [
+        r
+        for r in records
+        if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
+        or "section 60" in (r["legislation"] or "")
+    ]
     groups = Counter((r["self_defined_ethnicity"] or "").split(" - ")[0] for r in weapons)
     census = pd.read_csv(next(RAW.glob("population/ons_census2021_ethnic_group*.csv")))
     london = census[census.ltla21_code.isin({f"E09{n:06d}" for n in range(2, 34)}) & census.ethnic_group.str.endswith("(number)")]
@@ -207,7 +219,12 @@ def test_stop_search_export_for_a_complete_year(year_of_searches):
     snapshot_dir, records = year_of_searches
     table = stop_search_table(Snapshot.load(snapshot_dir), LONDON, "cy")
     assert set(table["period"]) == {"CY2024"}
-    weapons = [r for r in records if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or "")]
+    weapons = [
+        r
+        for r in records
+        if r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
+        or "section 60" in (r["legislation"] or "")
+    ]
     assert table[table.breakdown == "legal power"]["searches"].sum() == len(weapons)
     assert table[table.breakdown == "ethnic group"]["searches"].sum() == len(weapons)
 
@@ -220,8 +237,12 @@ def test_weapons_searches_by_month(year_of_searches):
     assert len(months) == 12
     november = json.loads((API_JSON_DIR / "2024-11.json").read_text())  # the file copied as 2024-03
     positives = sum(
-        (r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"} or "section 60" in (r["legislation"] or ""))
-        and bool(r["outcome"]) and r["outcome"] != "A no further action disposal"
+        (
+            r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
+            or "section 60" in (r["legislation"] or "")
+        )
+        and bool(r["outcome"])
+        and r["outcome"] != "A no further action disposal"
         for r in november
     )
     assert months.loc[months.month == "2024-03-01", "positive_outcomes"].item() == positives
@@ -272,7 +293,9 @@ def test_linked_outcomes_from_archive_csv(tmp_path):
     outcomes = [("Arrest", "True"), ("Arrest", "False"), ("Community resolution", "True"), ("A no further action disposal", "False"), ("Arrest", "")]
     for month in range(1, 13):
         for outcome, linked in outcomes:
-            rows.append(f"Person search,2024-{month:02d}-05T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{outcome},{linked},False")
+            rows.append(
+                f"Person search,2024-{month:02d}-05T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{outcome},{linked},False"
+            )
         path = raw / "stop_search" / "csv" / f"2024-{month:02d}-metropolitan-stop-and-search.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -319,7 +342,9 @@ def test_rate_view_titles_and_ranks_by_rate(snapshot):
     rates = by_bcu["rate_per_100k"].iloc[:-1].tolist()
     assert rates == sorted(rates, reverse=True)  # ranked by what is drawn
     assert by_bcu["area"].iloc[-1] == "Not assigned to a borough"
-    assert snapshot.breakdown("knife_injury_victims_under_25_non_da", fy25, "bcu")["value"].iloc[:-1].is_monotonic_decreasing  # the count view ranks by count
+    assert (
+        snapshot.breakdown("knife_injury_victims_under_25_non_da", fy25, "bcu")["value"].iloc[:-1].is_monotonic_decreasing
+    )  # the count view ranks by count
 
 
 def test_sources_page_gaps_come_from_the_data():

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,13 @@ from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, VICTIMS_2020
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 BOROUGHS = ["Croydon", "Hackney", "Barking & Dagenham", "Other / NK", "Kingston upon Thames"]
-BOROUGH_CODES = {"Croydon": "E09000008", "Hackney": "E09000012", "Barking & Dagenham": "E09000002", "Other / NK": "UNASSIGNED", "Kingston upon Thames": "E09000021"}
+BOROUGH_CODES = {
+    "Croydon": "E09000008",
+    "Hackney": "E09000012",
+    "Barking & Dagenham": "E09000002",
+    "Other / NK": "UNASSIGNED",
+    "Kingston upon Thames": "E09000021",
+}
 HEADER = ["Month_Year", "Area Type", "Borough_SNT", "Area name", "Area code", "Crime Type", "Crime Subtype", "Measure", "Count"]
 
 valid_row = st.fixed_dictionaries(
@@ -64,7 +69,12 @@ def test_valid_knife_rows_load_with_exact_totals(tmp_path, lookup, rows):
 
 
 @FUZZ
-@given(rows=st.lists(valid_row, min_size=1, max_size=10), column=st.sampled_from(["month", "borough", "subtype", "measure", "count"]), value=junk, which=st.integers(0, 9))
+@given(
+    rows=st.lists(valid_row, min_size=1, max_size=10),
+    column=st.sampled_from(["month", "borough", "subtype", "measure", "count"]),
+    value=junk,
+    which=st.integers(0, 9),
+)
 def test_mutated_knife_rows_load_or_raise_source_error(tmp_path, lookup, rows, column, value, which):
     rows = [dict(r) for r in rows]
     rows[which % len(rows)][column] = value
@@ -79,7 +89,9 @@ def test_mutated_knife_rows_load_or_raise_source_error(tmp_path, lookup, rows, c
     assert knife["count"].sum() == sum(int(r["count"]) for r in rows)  # it loaded: so every count was a real count
 
 
-homicide_value = st.one_of(junk, st.sampled_from(["Male", "Female", "Murder", "Solved", "Unsolved", "Jan 2010", "Croydon", "No", "1", "20 to 24", "Shooting"]))
+homicide_value = st.one_of(
+    junk, st.sampled_from(["Male", "Female", "Murder", "Solved", "Unsolved", "Jan 2010", "Croydon", "No", "1", "20 to 24", "Shooting"])
+)
 
 
 @FUZZ
@@ -148,7 +160,25 @@ def test_stop_search_csv_cells(tmp_path, locator, latitude, outcome):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(STOP_SEARCH_HEADER.split(","))
-    writer.writerow(["Person search", "2024-11-01T10:00:00+00:00", "False", "", latitude, "-0.1", "Male", "18-24", "", "White", "", "Offensive weapons", outcome, "True", "False"])
+    writer.writerow(
+        [
+            "Person search",
+            "2024-11-01T10:00:00+00:00",
+            "False",
+            "",
+            latitude,
+            "-0.1",
+            "Male",
+            "18-24",
+            "",
+            "White",
+            "",
+            "Offensive weapons",
+            outcome,
+            "True",
+            "False",
+        ]
+    )
     path = tmp_path / "2024-11-metropolitan-stop-and-search.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     try:
@@ -158,11 +188,16 @@ def test_stop_search_csv_cells(tmp_path, locator, latitude, outcome):
         return
     event("loaded")
     assert len(searches) == 1 and bool(searches["weapons_search"].iloc[0])
-    assert bool(searches["positive_outcome"].iloc[0]) == (outcome.strip() not in ("", "A no further action disposal", "Nothing found - no further action"))
+    assert bool(searches["positive_outcome"].iloc[0]) == (
+        outcome.strip() not in ("", "A no further action disposal", "Nothing found - no further action")
+    )
 
 
 def test_spaces_around_labels_merge(tmp_path, locator):
-    rows = [STOP_SEARCH_HEADER] + [f"Person search,2024-11-01T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{o},True,False" for o in ("Arrest", " Arrest ", "")]
+    rows = [STOP_SEARCH_HEADER] + [
+        f"Person search,2024-11-01T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{o},True,False"
+        for o in ("Arrest", " Arrest ", "")
+    ]
     path = tmp_path / "2024-11-metropolitan-stop-and-search.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     searches = load_stop_search(path, locator)

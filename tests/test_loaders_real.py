@@ -259,9 +259,21 @@ def test_api_json_matches_independent_count(locator):
 def test_archive_csv_layout_gives_same_frame_as_api(tmp_path, locator):
     records = json.loads((API_JSON_DIR / "2025-01.json").read_text())[:300]
     header = [
-        "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude", "Gender",
-        "Age range", "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation", "Object of search",
-        "Outcome", "Outcome linked to object of search", "Removal of more than just outer clothing",
+        "Type",
+        "Date",
+        "Part of a policing operation",
+        "Policing operation",
+        "Latitude",
+        "Longitude",
+        "Gender",
+        "Age range",
+        "Self-defined ethnicity",
+        "Officer-defined ethnicity",
+        "Legislation",
+        "Object of search",
+        "Outcome",
+        "Outcome linked to object of search",
+        "Removal of more than just outer clothing",
     ]
     csv_path = tmp_path / "2025-01-metropolitan-stop-and-search.csv"
     with open(csv_path, "w", newline="", encoding="utf-8") as handle:
@@ -269,13 +281,25 @@ def test_archive_csv_layout_gives_same_frame_as_api(tmp_path, locator):
         writer.writerow(header)
         for r in records:
             loc = r["location"] or {}
-            writer.writerow([
-                r["type"], r["datetime"], r["operation"], r["operation_name"] or "", loc.get("latitude", ""), loc.get("longitude", ""),
-                r["gender"] or "", r["age_range"] or "", r["self_defined_ethnicity"] or "", r["officer_defined_ethnicity"] or "",
-                r["legislation"] or "", r["object_of_search"] or "", r["outcome"] or "",
-                "" if r["outcome_linked_to_object_of_search"] is None else r["outcome_linked_to_object_of_search"],
-                r["removal_of_more_than_outer_clothing"],
-            ])
+            writer.writerow(
+                [
+                    r["type"],
+                    r["datetime"],
+                    r["operation"],
+                    r["operation_name"] or "",
+                    loc.get("latitude", ""),
+                    loc.get("longitude", ""),
+                    r["gender"] or "",
+                    r["age_range"] or "",
+                    r["self_defined_ethnicity"] or "",
+                    r["officer_defined_ethnicity"] or "",
+                    r["legislation"] or "",
+                    r["object_of_search"] or "",
+                    r["outcome"] or "",
+                    "" if r["outcome_linked_to_object_of_search"] is None else r["outcome_linked_to_object_of_search"],
+                    r["removal_of_more_than_outer_clothing"],
+                ]
+            )
     json_path = tmp_path / "2025-01.json"
     json_path.write_text(json.dumps(records))
     from_csv, from_json = load_stop_search(csv_path, locator), load_stop_search(json_path, locator)

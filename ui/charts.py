@@ -35,8 +35,14 @@ def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str
     for name, colour, pattern in (("other years", GREY, ""), ("compared with", ORANGE, "/"), ("selected", BLUE, "")):
         part = complete[role == name]
         fig.add_bar(
-            x=part["label"], y=part["value"], name=name, marker=dict(color=colour, pattern_shape=pattern, line=dict(color=BLACK, width=1 if name != "other years" else 0)),
-            text=part["value"].map(_number), textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
+            x=part["label"],
+            y=part["value"],
+            name=name,
+            marker=dict(color=colour, pattern_shape=pattern, line=dict(color=BLACK, width=1 if name != "other years" else 0)),
+            text=part["value"].map(_number),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
         )
     fig.update_xaxes(categoryorder="array", categoryarray=complete["label"].tolist(), tickangle=-45 if len(complete) > 8 else 0)
     return _layout(fig, title, y_label, note)
@@ -46,8 +52,12 @@ def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str) ->
     fig = go.Figure()
     fig.add_bar(x=monthly["month"], y=monthly["value"], name="month", marker_color=GREY, hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>")
     fig.add_scatter(
-        x=monthly["month"], y=monthly["rolling_12_month_average"], name="12-month rolling average per month", mode="lines",
-        line=dict(color=BLUE, width=3), hovertemplate="%{x|%b %Y}: %{y:,.1f}<extra>12-month average</extra>",
+        x=monthly["month"],
+        y=monthly["rolling_12_month_average"],
+        name="12-month rolling average per month",
+        mode="lines",
+        line=dict(color=BLUE, width=3),
+        hovertemplate="%{x|%b %Y}: %{y:,.1f}<extra>12-month average</extra>",
     )
     return _layout(fig, title, y_label, note)
 
@@ -59,8 +69,14 @@ def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, tit
     names = [f"{area} (selected)" if area == highlight else area for area in ranked["area"]]
     fig = go.Figure(
         go.Bar(
-            x=ranked["value"], y=names, orientation="h", marker_color=[BLUE if area == highlight else GREEN for area in ranked["area"]],
-            text=ranked["value"].map(_number), textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra></extra>",
+            x=ranked["value"],
+            y=names,
+            orientation="h",
+            marker_color=[BLUE if area == highlight else GREEN for area in ranked["area"]],
+            text=ranked["value"].map(_number),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
     fig.update_layout(showlegend=False)
@@ -113,13 +129,25 @@ def borough_map(
     fig = go.Figure()
     city = [f for f in boundaries["features"] if f["properties"]["GSS_CODE"] == "E09000001"]
     fig.add_choroplethmap(
-        geojson={"type": "FeatureCollection", "features": city}, locations=["E09000001"], z=[0], featureidkey="properties.GSS_CODE",
-        colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]], showscale=False, marker_line_color="white",
+        geojson={"type": "FeatureCollection", "features": city},
+        locations=["E09000001"],
+        z=[0],
+        featureidkey="properties.GSS_CODE",
+        colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]],
+        showscale=False,
+        marker_line_color="white",
         hovertemplate="City of London: policed by the City of London Police, not in these figures<extra></extra>",
     )
     fig.add_choroplethmap(
-        geojson=boundaries, locations=values["borough_code"], z=values["value"], featureidkey="properties.GSS_CODE", customdata=values["borough"],
-        colorscale="Viridis", reversescale=True, marker_line_color="white", marker_line_width=0.6,
+        geojson=boundaries,
+        locations=values["borough_code"],
+        z=values["value"],
+        featureidkey="properties.GSS_CODE",
+        customdata=values["borough"],
+        colorscale="Viridis",
+        reversescale=True,
+        marker_line_color="white",
+        marker_line_width=0.6,
         colorbar=dict(title=dict(text=colour_label, side="right"), thickness=14),
         hovertemplate="%{customdata}: %{z:,.1f}<extra></extra>",
     )
@@ -138,7 +166,15 @@ def borough_map(
 def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_label: str, note: str) -> go.Figure:
     """One labelled bar per category."""
     fig = go.Figure(
-        go.Bar(x=table[category], y=table[value], marker_color=BLUE, text=table[value].map(_number), textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:,}<extra></extra>")
+        go.Bar(
+            x=table[category],
+            y=table[value],
+            marker_color=BLUE,
+            text=table[value].map(_number),
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:,}<extra></extra>",
+        )
     )
     fig.update_layout(showlegend=False)
     return _layout(fig, title, y_label, note)
@@ -148,6 +184,13 @@ def monthly_outcomes(monthly: pd.DataFrame, title: str, note: str) -> go.Figure:
     """Lines for searches, positive outcomes, arrests and linked positive outcomes per month;
     each line has its own dash pattern as well as colour."""
     fig = go.Figure()
-    for column, colour, dash in (("searches", BLUE, "solid"), ("positive_outcomes", ORANGE, "dash"), ("arrests", GREEN, "dot"), ("linked_positive", BLACK, "dashdot")):
-        fig.add_scatter(x=monthly["month"], y=monthly[column], name=column.replace("_", " "), mode="lines+markers", line=dict(color=colour, dash=dash))
+    for column, colour, dash in (
+        ("searches", BLUE, "solid"),
+        ("positive_outcomes", ORANGE, "dash"),
+        ("arrests", GREEN, "dot"),
+        ("linked_positive", BLACK, "dashdot"),
+    ):
+        fig.add_scatter(
+            x=monthly["month"], y=monthly[column], name=column.replace("_", " "), mode="lines+markers", line=dict(color=colour, dash=dash)
+        )
     return _layout(fig, title, "weapons searches per month", note)

@@ -45,7 +45,9 @@ def render(slug: str) -> None:
         _charts(snapshot, version, measure, selection, slug)
 
     st.subheader("All the numbers for this claim")
-    charts.table_download(data.claim_numbers(version, claim, area, selection.basis), f"claim-{claim.number}-{area.key}-{selection.basis}.csv", f"numbers-{slug}")
+    charts.table_download(
+        data.claim_numbers(version, claim, area, selection.basis), f"claim-{claim.number}-{area.key}-{selection.basis}.csv", f"numbers-{slug}"
+    )
     st.caption("Empty values: the period is not fully covered by the source (see months_with_data).")
 
     st.subheader("Definitions, source and caveats")
@@ -71,10 +73,17 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     through = snapshot.data_through(measure)
     note = f"Data through {through:%B %Y}. {area.label}. Source: {SOURCE_NAMES[MEASURES[snapshot.count_key(measure)].table]}."
     can_rate = measure in MEASURES and MEASURES[measure].population_ages is not None
-    per_100k = can_rate and st.radio(
-        "Show", ["count", "rate per 100,000 residents"], horizontal=True, key=f"scale-{slug}",
-        help="Rates divide by ONS mid-year residents of the ages the measure counts; the population year is given with each rate.",
-    ) != "count"
+    per_100k = (
+        can_rate
+        and st.radio(
+            "Show",
+            ["count", "rate per 100,000 residents"],
+            horizontal=True,
+            key=f"scale-{slug}",
+            help="Rates divide by ONS mid-year residents of the ages the measure counts; the population year is given with each rate.",
+        )
+        != "count"
+    )
     column = "rate_per_100k" if per_100k else "value"
     unit = unit_of(measure)
     if per_100k:
@@ -86,14 +95,24 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         )
     periods = data.by_period(version, measure, area, selection.basis)
     charts.show(
-        charts.period_bars(periods, column, period.key, comparison.key, _trend_title(snapshot, measure, area, period, comparison, per_100k, unit), "per cent" if unit == "%" else unit, note),
+        charts.period_bars(
+            periods,
+            column,
+            period.key,
+            comparison.key,
+            _trend_title(snapshot, measure, area, period, comparison, per_100k, unit),
+            "per cent" if unit == "%" else unit,
+            note,
+        ),
         periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
         f"{measure}-{area.key}-{selection.basis}.csv",
         f"periods-{slug}",
     )
     monthly = data.monthly(version, measure, area)
     charts.show(
-        charts.monthly_chart(monthly, f"{label_of(measure)} by month, {area.label}", "per cent" if unit == "%" else f"{unit_of(measure)} per month", note),
+        charts.monthly_chart(
+            monthly, f"{label_of(measure)} by month, {area.label}", "per cent" if unit == "%" else f"{unit_of(measure)} per month", note
+        ),
         monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
@@ -139,7 +158,13 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
     selected_boroughs = set(borough_codes(area, snapshot.areas)) if area.level == "Borough" else set()
     key = f"map-{slug}"
     figure = charts.borough_map(
-        values, snapshot.boundaries, snapshot.bcu_outlines, selected_boroughs, bcu_of(area, snapshot.areas), f"{label_of(measure)} by borough, {period.label}", unit,
+        values,
+        snapshot.boundaries,
+        snapshot.bcu_outlines,
+        selected_boroughs,
+        bcu_of(area, snapshot.areas),
+        f"{label_of(measure)} by borough, {period.label}",
+        unit,
         f"Data through {through:%B %Y}. Black lines: BCUs. Grey: City of London (not Met). Click a borough to select it.",
     )
     st.plotly_chart(figure, key=key, on_select=lambda: filters.select_borough_from_map(key), selection_mode="points", config={"displaylogo": False})

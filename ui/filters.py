@@ -27,6 +27,8 @@ def _remember(key: str) -> None:
     """on_change callback: keep the plain copy current; notices about the link no longer apply."""
     st.session_state[STORED][key] = st.session_state[key]
     st.session_state["url_notices"] = []
+
+
 DEFAULT_PERIOD = {"fy": "FY2024/25", "cy": "CY2024"}
 MAX_URL_VALUE = 80
 
@@ -118,7 +120,9 @@ def sidebar(snapshot: Snapshot) -> Selection:
         if st.session_state.get("compare") not in comparisons:
             previous = period.shifted(-1)
             st.session_state["compare"] = previous if previous in comparisons else comparisons[0]
-        comparison = st.selectbox("Compared with", comparisons, format_func=lambda p: f"{p.label} ({p.span})", key="compare", on_change=_remember, args=("compare",))
+        comparison = st.selectbox(
+            "Compared with", comparisons, format_func=lambda p: f"{p.label} ({p.span})", key="compare", on_change=_remember, args=("compare",)
+        )
     selection = Selection(area, basis, period, comparison)
     st.session_state[STORED] = {"area": area, "basis": basis, "period": period, "compare": comparison}
     write_url(selection)
@@ -139,5 +143,3 @@ def write_url(selection: Selection) -> None:
     wanted = {"area": selection.area.key, "basis": selection.basis, "period": selection.period.key, "compare": selection.comparison.key}
     if {k: st.query_params.get(k) for k in st.query_params.keys()} != wanted:
         st.query_params.from_dict(wanted)
-
-

@@ -13,7 +13,12 @@ CLAIM_PAGE_FILES = {
     "knife-injury-under-25": "pages/knife_injury_under_25.py",
     "weapons-search-outcomes": "pages/weapons_search_outcomes.py",
 }
-VERDICT_ICONS = {SUPPORTED: ":material/check_circle:", NOT_SUPPORTED: ":material/cancel:", MIXED: ":material/contrast:", NOT_ANSWERABLE: ":material/help:"}
+VERDICT_ICONS = {
+    SUPPORTED: ":material/check_circle:",
+    NOT_SUPPORTED: ":material/cancel:",
+    MIXED: ":material/contrast:",
+    NOT_ANSWERABLE: ":material/help:",
+}
 
 
 def verdict_box(verdict: Verdict) -> None:
