@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from loaders.snapshot import DEFAULT_RAW_DIR, PROJECT_ROOT
+from loaders.build import DEFAULT_RAW_DIR
+from loaders.snapshot_files import PROJECT_ROOT
 
 RUNS = 3
 
@@ -42,7 +43,7 @@ def bench_build(raw_dir: Path) -> None:
     """Build in a child process so its peak resident memory can be read cleanly."""
     code = (
         "import resource, sys, time, tempfile, pathlib\n"
-        "from loaders.snapshot import build_into\n"
+        "from loaders.build import build_into\n"
         "out = pathlib.Path(tempfile.mkdtemp())\n"
         "start = time.perf_counter()\n"
         f"build_into(pathlib.Path({str(raw_dir)!r}), out)\n"
@@ -102,7 +103,7 @@ def write_stop_search_csv(path: Path, rows: int, distinct_points: int | None = 1
 def bench_loader(raw_dir: Path, rows: int = 1_000_000) -> None:
     import pyarrow.csv as pacsv
 
-    from loaders.snapshot import geography_from_raw
+    from loaders.build import geography_from_raw
     from loaders.stop_search import load_stop_search
 
     locator = geography_from_raw(raw_dir).locator

@@ -9,8 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
-from loaders.snapshot import PROJECT_ROOT
+from loaders.snapshot_files import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -80,7 +81,7 @@ def resident_memory_mb(pid: int) -> float:
 
 def server_cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used, from /proc (Linux)."""
-    fields = open(f"/proc/{pid}/stat", encoding="ascii").read().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

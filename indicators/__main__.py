@@ -1,10 +1,14 @@
-"""``python -m indicators export --area "<London|BCU name|borough name>" --basis fy|cy [--format csv|json] [--what values|changes]``
+"""``python -m indicators export [--area A] [--basis fy|fytd|cy|r12] [--period P] [--compare C] [--what W] [--format csv|json]``
 
-Prints every claim's measures for every period the snapshot covers (``value`` is empty
-where the period is not fully covered by the source; see ``months_with_data``), or with
-``--what changes`` each period against the one before with the exact 95% interval,
-``--what letter`` every statement of the letter, ``--what stop-search`` weapons searches
-by legal power and ethnic group.
+What ``--what`` prints:
+  values       every claim's figures for every period the snapshot covers (``value`` is empty
+               where the period is not fully covered; see ``months_with_data``), with rates per 100,000
+  verdicts     every rung of evidence for every claim (full periods, part years, nearest official
+               figure, published statements) with the interval, the dispersion and the verdict,
+               for --period against --compare (default: the basis's default period against a year before)
+  changes      each complete period against the one before, with the quasi-Poisson 95% interval
+  letter       every statement of the letter and what open data say about it (London, FY2024/25)
+  stop-search  weapons searches by legal power and ethnic group
 """
 
 from __future__ import annotations
@@ -13,51 +17,65 @@ import argparse
 import sys
 from pathlib import Path
 
-from indicators.areas import UnknownArea, parse_area
-from indicators.data import Snapshot
-from indicators.export import changes_table, export_table, stop_search_table
-from indicators.letter import letter_table
-from loaders.snapshot import SNAPSHOT_DIR
-from loaders.validation import SourceError
+import pandas as pd
 
-TABLES = {
-    "values": export_table,
-    "changes": changes_table,
-    "letter": lambda snapshot, area, basis: letter_table(snapshot),
-    "stop-search": stop_search_table,
-}
+from indicators.areas import UnknownArea, parse_area
+from indicators.export import changes_table, export_table, stop_search_table, verdicts_table
+from indicators.letter import letter_table
+from indicators.periods import BASES, UnknownPeriod, default_period, parse_period
+from indicators.snapshot import Snapshot
+from loaders.errors import SourceError
+from loaders.snapshot_files import SNAPSHOT_DIR
+
+WHAT = ("values", "verdicts", "changes", "letter", "stop-search")
+
+
+def table_for(args: argparse.Namespace, snapshot: Snapshot) -> pd.DataFrame:
+    """The table ``--what`` names; raises UnknownArea/UnknownPeriod/ValueError on bad options."""
+    area = parse_area(args.area, snapshot.areas)
+    if args.what == "letter":
+        if area.level != "London" or args.basis != "fy":
+            raise ValueError("--what letter answers the letter's own question (London, FY2024/25); leave out --area and --basis")
+        return letter_table(snapshot)
+    if args.what == "values":
+        return export_table(snapshot, area, args.basis)
+    if args.what == "changes":
+        return changes_table(snapshot, area, args.basis)
+    if args.what == "stop-search":
+        return stop_search_table(snapshot, area, args.basis)
+    options = snapshot.selectable_periods(args.basis)
+    period = parse_period(args.period) if args.period else default_period(options, args.basis)
+    comparison = parse_period(args.compare) if args.compare else period.shifted(-1)
+    for chosen in (period, comparison):
+        if chosen.basis != args.basis:
+            raise ValueError(f"{chosen.key} is not a period of the basis '{args.basis}'")
+    return verdicts_table(snapshot, area, period, comparison)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    export = commands.add_parser("export", help="print every claim's measures by period")
+    export = commands.add_parser("export", help="print the figures, verdicts or breakdowns as CSV or JSON")
     export.add_argument("--area", default="London", help="London, a BCU (e.g. 'Central East') or a borough (e.g. 'Hackney')")
-    export.add_argument("--basis", choices=["fy", "cy"], default="fy", help="financial or calendar years")
+    export.add_argument("--basis", choices=list(BASES), default="fy", help="; ".join(f"{k}: {v}" for k, v in BASES.items()))
+    export.add_argument("--period", help="for --what verdicts: e.g. FY2024/25, FYTD2024/25, CY2024, R12-2025-03")
+    export.add_argument("--compare", help="for --what verdicts: the period compared with (default: a year before --period)")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
-    export.add_argument(
-        "--what",
-        choices=list(TABLES),
-        default="values",
-        help="values: every measure by period (with rates per 100,000); changes: each period against the one before, with the exact 95%% interval; "
-        "letter: every statement in the letter; stop-search: weapons searches by legal power and ethnic group",
-    )
+    export.add_argument("--what", choices=WHAT, default="values", help="see above")
     export.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR)
     args = parser.parse_args(argv)
     try:
-        snapshot = Snapshot.load(args.snapshot)
-        area = parse_area(args.area, snapshot.areas)
-    except (SourceError, UnknownArea) as err:
+        table = table_for(args, Snapshot.load(args.snapshot))
+    except (SourceError, UnknownArea, UnknownPeriod, ValueError) as err:
         print(f"export failed: {err}", file=sys.stderr)
         return 1
-    table = TABLES[args.what](snapshot, area, args.basis)
     if table.empty:
-        print(f"export: no rows for --what {args.what} in this snapshot (see `python -m loaders status`)", file=sys.stderr)
+        print(f"export: no rows for --what {args.what} in this snapshot (see the Sources and methods page)", file=sys.stderr)
     try:
         if args.format == "csv":
             table.to_csv(sys.stdout, index=False, lineterminator="\n")
         else:
-            sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
+            sys.stdout.write(table.to_json(orient="records", indent=1, date_format="iso") + "\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.geography import NOT_ASSIGNED_CODE
+from loaders.snapshot_files import NOT_ASSIGNED_CODE
 
 LONDON = "London"
 

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.areas import LONDON, Area
-from indicators.claims import CLAIMS, NOT_ANSWERABLE, assess, describe_change
-from indicators.data import Snapshot
+from indicators.claims import CLAIMS, Claim
 from indicators.periods import parse_period
-from loaders.geography import NOT_ASSIGNED_CODE
+from indicators.snapshot import Snapshot
+from indicators.verdicts import NOT_ANSWERABLE, assess, describe
+from loaders.snapshot_files import NOT_ASSIGNED_CODE
 
 CHECKABLE, PARTLY, NOT_CHECKABLE = "Checkable", "Partly checkable", "Not checkable with open data"
 NOT_IN_SNAPSHOT = "Checkable with open data, but not with this snapshot"
 LONDON_AREA = Area("London", LONDON)
 FY2025, FY2024 = parse_period("FY2024/25"), parse_period("FY2023/24")
-NOV_2024, DEC_2024, NOV_2023, DEC_2023 = (pd.Timestamp(d) for d in ("2024-11-01", "2024-12-01", "2023-11-01", "2023-12-01"))
+NOV_2024, NOV_2023 = pd.Timestamp("2024-11-01"), pd.Timestamp("2023-11-01")
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,11 @@ class Statement:
     would_settle_it: str
 
 
-def _claim(number: int) -> Callable[[Snapshot], tuple[str, str]]:
+def _claim(claim: Claim) -> Callable[[Snapshot], tuple[str, str]]:
     def answer(snapshot: Snapshot) -> tuple[str, str]:
-        verdict = assess(snapshot, CLAIMS[number - 1], LONDON_AREA, FY2025, FY2024)
-        status = NOT_IN_SNAPSHOT if verdict.verdict == NOT_ANSWERABLE else CHECKABLE
-        return status, f"{verdict.verdict}. {verdict.reason}"
+        assessment = assess(snapshot, claim, LONDON_AREA, FY2025, FY2024)
+        status = NOT_IN_SNAPSHOT if assessment.verdict == NOT_ANSWERABLE else CHECKABLE if assessment.best.rung == 1 else PARTLY
+        return status, f"{assessment.verdict} ({assessment.best.label}). {assessment.best.reason}"
 
     return answer
 
@@ -43,9 +44,9 @@ def _november(measure: str, what: str) -> Callable[[Snapshot], tuple[str, str]]:
     """November 2024 against November 2023 for a monthly measure (the letter gives no dates for the week)."""
 
     def answer(snapshot: Snapshot) -> tuple[str, str]:
-        now, before = snapshot.total(measure, LONDON_AREA, NOV_2024, DEC_2024), snapshot.total(measure, LONDON_AREA, NOV_2023, DEC_2023)
+        now, before = (snapshot.value_over(measure, LONDON_AREA, pd.DatetimeIndex([month])) for month in (NOV_2024, NOV_2023))
         if now is None or before is None:
-            return PARTLY, f"{what}: not in the snapshot for November 2023 and 2024 (`python -m loaders refresh` fetches it)."
+            return PARTLY, f"{what}: not in the embedded data for November 2023 and 2024 (see Sources and methods)."
         return (
             PARTLY,
             f"{what}, whole month: {before:,} in November 2023, {now:,} in November 2024. The letter gives no dates for the week, so the week itself cannot be picked out.",
@@ -59,7 +60,7 @@ def _robbery(snapshot: Snapshot) -> tuple[str, str]:
     for key in ("personal_robbery_offences", "knife_injury_robbery_offences"):
         now, before = snapshot.value(key, LONDON_AREA, FY2025), snapshot.value(key, LONDON_AREA, FY2024)
         if now is not None and before is not None:
-            parts.append(describe_change(key, now, before, FY2025, FY2024))
+            parts.append(describe(snapshot, key, now, before, FY2025.label, FY2024.label))
     if not parts:
         return PARTLY, "Robbery figures are not in the snapshot."
     return PARTLY, ". ".join(parts) + ". Open data show trends side by side; they cannot show that robbery drives knife crime."
@@ -78,18 +79,7 @@ def _not_checkable(why: str) -> Callable[[Snapshot], tuple[str, str]]:
 
 
 STATEMENTS = [
-    *(
-        Statement(f"Claim {c.number}", c.words, _claim(c.number), settle)
-        for c, settle in zip(
-            CLAIMS,
-            [
-                "Victim-level MPS homicide data to March 2025 (London Datastore, refreshed quarterly).",
-                "Victim-level MPS homicide data to March 2025.",
-                "Already in open data (MPS Monthly Crime Dashboard).",
-                "Complete record-level data.police.uk stop and search for April 2023 - March 2025, or the Home Office stop and search open data tables.",
-            ],
-        )
-    ),
+    *(Statement(f"Claim {c.number}", c.words, _claim(c), c.would_settle_it) for c in CLAIMS),
     Statement(
         "Week of action, November 2024",
         "400 community events",

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.areas import Area, borough_codes
-from indicators.data import Snapshot
+from indicators.figures import ARREST, LINKED_TO_OBJECT, POSITIVE_OUTCOME, WEAPONS_SEARCH
 from indicators.periods import Period
+from indicators.snapshot import Snapshot
 
 DISPROPORTIONALITY_DEFINITION = (
     "Weapons searches per 1,000 residents of each ethnic group (the self-defined ethnicity of the person searched, grouped as "
@@ -41,17 +42,23 @@ def _in(frame: pd.DataFrame, area: Area, period: Period, snapshot: Snapshot) -> 
 def by_power(snapshot: Snapshot, area: Area, period: Period) -> pd.DataFrame:
     """power, searches, positive_outcomes, arrests, linked_positive, positive_rate_pct: weapons searches."""
     searches = _in(snapshot.searches, area, period, snapshot)
-    weapons = searches[searches["weapons_search"]].assign(
-        power=lambda f: f["legislation"].map(POWERS).fillna("Other or not recorded"),
-        positive=lambda f: f["searches"].where(f["positive_outcome"], 0),
-        arrested=lambda f: f["searches"].where(f["arrest"], 0),
-        linked=lambda f: f["searches"].where(f["positive_outcome"] & (f["outcome_linked_to_object"] == "true"), 0),
+    weapons = searches[WEAPONS_SEARCH.mask(searches).to_numpy()]
+    weapons = weapons.assign(
+        power=weapons["legislation"].map(POWERS).fillna("Other or not recorded"),
+        positive=weapons["searches"].where(POSITIVE_OUTCOME.mask(weapons), 0),
+        arrested=weapons["searches"].where(ARREST.mask(weapons), 0),
+        linked=weapons["searches"].where(POSITIVE_OUTCOME.mask(weapons) & LINKED_TO_OBJECT.mask(weapons), 0),
     )
     table = weapons.groupby("power", as_index=False).agg(
         searches=("searches", "sum"), positive_outcomes=("positive", "sum"), arrests=("arrested", "sum"), linked_positive=("linked", "sum")
     )
     table["positive_rate_pct"] = (100 * table["positive_outcomes"] / table["searches"]).round(1)
     return table.sort_values("searches", ascending=False).reset_index(drop=True)
+
+
+def _weapons_people(snapshot: Snapshot, area: Area, period: Period) -> pd.DataFrame:
+    people = _in(snapshot.searched_people, area, period, snapshot)
+    return people[WEAPONS_SEARCH.mask(people).to_numpy()]
 
 
 def ethnic_group(self_defined: pd.Series) -> pd.Series:
@@ -63,7 +70,7 @@ def ethnic_group(self_defined: pd.Series) -> pd.Series:
 
 def disproportionality(snapshot: Snapshot, area: Area, period: Period) -> pd.DataFrame:
     """ethnic_group, searches, share_pct, residents, per_1000_residents, ratio_to_white: weapons searches."""
-    people = _in(snapshot.searched_people, area, period, snapshot)
+    people = _weapons_people(snapshot, area, period)
     counts = people.assign(ethnic_group=ethnic_group(people["self_defined_ethnicity"])).groupby("ethnic_group")["searches"].sum()
     codes = borough_codes(area, snapshot.areas)
     census = snapshot.census_ethnicity
@@ -87,9 +94,9 @@ AGE_ORDER = ["under 10", "10-17", "18-24", "25-34", "over 34"]
 def by_person(snapshot: Snapshot, area: Area, period: Period, column: str) -> pd.DataFrame:
     """<column>, searches, positive_outcomes, share_pct for weapons searches; column is age_range
     (youngest first, 'not recorded' last) or gender."""
-    people = _in(snapshot.searched_people, area, period, snapshot)
+    people = _weapons_people(snapshot, area, period)
     table = (
-        people.assign(positive=people["searches"].where(people["positive_outcome"], 0))
+        people.assign(positive=people["searches"].where(POSITIVE_OUTCOME.mask(people), 0))
         .groupby(column, as_index=False)
         .agg(searches=("searches", "sum"), positive_outcomes=("positive", "sum"))
     )

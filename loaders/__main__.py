@@ -9,9 +9,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from loaders.build import DEFAULT_RAW_DIR, build_into, build_snapshot, compare_snapshots
+from loaders.errors import SourceError
 from loaders.refresh import FIRST_MONTH, RefreshError, refresh
-from loaders.snapshot import DEFAULT_RAW_DIR, SNAPSHOT_DIR, build_into, build_snapshot, compare_snapshots, read_manifest
-from loaders.validation import SourceError
+from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
 
 
 def _progress(line: str) -> None:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.errors import SourceError
 from loaders.geography import BoroughLookup
 from loaders.validation import (
-    SourceError,
     normalise_header,
     parse_counts,
     read_csv_as_text,

@@ -24,14 +24,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from loaders.validation import SourceError, map_labels, read_csv_as_text, require_columns
+from loaders.errors import SourceError
+from loaders.snapshot_files import CITY_OF_LONDON_CODE, NOT_ASSIGNED, NOT_ASSIGNED_CODE
+from loaders.validation import map_labels, read_csv_as_text, require_columns
 
 BCU_TABLE = "geo/borough_to_bcu_compiled.csv"
 BOUNDARIES = "geo/London_Borough_Excluding_MHW.geojson"
 
-NOT_ASSIGNED_CODE = "UNASSIGNED"
-NOT_ASSIGNED = "Not assigned to a borough"
-CITY_OF_LONDON_CODE = "E09000001"
 
 # Labels that public MPS files use for rows outside any borough.
 NOT_ASSIGNED_LABELS = {
@@ -164,7 +163,16 @@ class PointLocator:
 
     def __init__(self, collection: dict):
         self._codes = np.array([f["properties"]["GSS_CODE"] for f in collection["features"]], dtype=object)
-        self._tree = shapely.STRtree([shapely.geometry.shape(f["geometry"]) for f in collection["features"]])
+        self._shapes = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
+        self._tree = shapely.STRtree(self._shapes)
+
+    def in_city_of_london(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+        """True for each point inside the City of London (never for points without coordinates)."""
+        city = self._shapes[list(self._codes).index(CITY_OF_LONDON_CODE)]
+        located = ~(np.isnan(longitude) | np.isnan(latitude))
+        inside = np.zeros(len(longitude), dtype=bool)
+        inside[located] = shapely.contains_xy(city, longitude[located], latitude[located])
+        return inside
 
     def codes(self, longitude: np.ndarray, latitude: np.ndarray) -> pd.Categorical:
         """GSS code of the borough holding each point; NOT_ASSIGNED_CODE for points with no

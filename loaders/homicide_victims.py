@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.errors import SourceError
 from loaders.geography import BoroughLookup
 from loaders.validation import (
-    SourceError,
     map_labels,
     normalise_header,
     parse_counts,
@@ -88,7 +88,7 @@ def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
         require_columns(table, COMMON_COLUMNS, path, "MPS homicide victims")
         month = parse_months(table["recorded_date"], path, "Recorded Date", MONTH_FORMATS)
     else:
-        require_columns(table, COMMON_COLUMNS + ["recorded_year", "recorded_month"], path, "MPS homicide victims")
+        require_columns(table, [*COMMON_COLUMNS, "recorded_year", "recorded_month"], path, "MPS homicide victims")
         joined = table["recorded_month"].str.strip() + " " + table["recorded_year"].str.strip()
         month = parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"])
     count = parse_counts(table["count_of_victims"], path, "Count of Victims")

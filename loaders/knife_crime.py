@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.errors import SourceError
 from loaders.geography import NOT_ASSIGNED_CODE, BoroughLookup
 from loaders.validation import (
-    SourceError,
     normalise_header,
     parse_counts,
     parse_months,

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.validation import SourceError, parse_counts, read_csv_as_text, require_columns
+from loaders.errors import SourceError
+from loaders.validation import parse_counts, read_csv_as_text, require_columns
 
 MYE_PATTERN = "population/ons_mye2_persons_sya_mid*.csv"
 ETHNICITY_PATTERN = "population/ons_census2021_ethnic_group*.csv"

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import requests
 
-from loaders.snapshot import SNAPSHOT_DIR, build_snapshot
+from loaders.build import build_snapshot
+from loaders.snapshot_files import SNAPSHOT_DIR
 
 CKAN_PACKAGE_SHOW = "https://data.london.gov.uk/api/action/package_show?id={dataset}"
 POLICE_DATES = "https://data.police.uk/api/crimes-street-dates"

@@ -4,14 +4,16 @@ Two layouts become the same frame:
 - the monthly archive CSV ``YYYY-MM-metropolitan-stop-and-search.csv``;
 - the API's JSON (``/api/stops-force?force=metropolitan&date=YYYY-MM``), saved as ``YYYY-MM.json``.
 
-Definitions used throughout the project:
-- ``positive_outcome``: any outcome other than a no-further-action disposal
-  ("A no further action disposal"; older files "Nothing found - no further action").
-  A blank outcome is not positive.
-- ``arrest``: outcome "Arrest" (older files "Suspect arrested").
-- ``weapons_search``: object of search "Offensive weapons", "Firearms" or "Anything to
-  threaten or harm anyone", or any search under section 60 of the Criminal Justice and
-  Public Order Act 1994 (whatever its object).
+A third layout, a third party's cleaned copy (``YYYY-MM_stop_and_search_cleaned.csv``,
+GitHub MuhammadIbneRafiq/dc2-33), holds the Met's **and** the City of London Police's
+records with exact duplicates removed and four columns dropped (operation, both
+ethnicities). :func:`load_dedup_copy` reads it and removes the City's records as its
+SOURCES.md describes (approximately).
+
+The snapshot keeps the categories data.police.uk publishes (legislation, object of
+search, outcome, ...). What counts as a weapons search, a positive outcome or an arrest
+is declared in the indicator layer (``indicators/figures.py``), not here.
+
 - ``month``: the month of the file (data.police.uk's own assignment); when the file name
   carries no month, the month of the search in London local time.
 - ``borough_code``: borough holding the published (anonymised, snapped-to-street)
@@ -34,7 +36,6 @@ Schema of :func:`load_stop_search`:
     latitude, longitude        float64    (NaN when not published)
     borough_code               category
     located                    bool
-    positive_outcome, arrest, weapons_search   bool
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from loaders.errors import SourceError
 from loaders.geography import PointLocator
 from loaders.validation import (
-    SourceError,
     parse_counts,
     parse_months,
     read_csv_as_text,
@@ -62,11 +63,6 @@ from loaders.validation import (
 
 CSV_PATTERN = "stop_search/**/*-metropolitan-stop-and-search.csv"
 API_JSON_PATTERN = "stop_search/police_uk_api/*.json"
-
-NO_FURTHER_ACTION = {"A no further action disposal", "Nothing found - no further action"}
-ARREST = {"Arrest", "Suspect arrested"}
-WEAPON_OBJECTS = {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
-SECTION_60 = "section 60"
 
 # CSV header -> our column name
 CSV_COLUMNS = {
@@ -102,8 +98,9 @@ def month_of_file(path: Path) -> pd.Timestamp | None:
     return pd.Timestamp(int(found.group(1)), int(found.group(2)), 1) if found else None
 
 
-def read_archive_csv(path: Path) -> dict[str, object]:
-    """The archive CSV's columns, all as text, keyed by our column names."""
+def read_archive_csv(path: Path, headers: dict[str, str] = CSV_COLUMNS, allow_empty: bool = False) -> dict[str, object]:
+    """The archive CSV's columns (``headers``: CSV header -> our name), all as text, keyed by
+    our names; a header without rows is an error unless ``allow_empty``."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty")
@@ -111,23 +108,23 @@ def read_archive_csv(path: Path) -> dict[str, object]:
         header = pacsv.read_csv(io.BytesIO(path.open("rb").readline())).column_names
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise SourceError(path, f"unreadable header: {err}") from None
-    missing = [name for name in CSV_COLUMNS if name not in header]
+    missing = [name for name in headers if name not in header]
     if missing:
         raise SourceError(path, f"missing from the data.police.uk stop-and-search layout (found: {header})", missing[0])
     try:
         table = pacsv.read_csv(
             path,
             convert_options=pacsv.ConvertOptions(
-                include_columns=list(CSV_COLUMNS),
-                column_types={name: pa.string() for name in CSV_COLUMNS},
+                include_columns=list(headers),
+                column_types=dict.fromkeys(headers, pa.string()),
                 strings_can_be_null=True,
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise SourceError(path, f"not a well-formed UTF-8 CSV (truncated or damaged?): {err}") from None
-    if table.num_rows == 0:
+    if table.num_rows == 0 and not allow_empty:
         raise SourceError(path, "the file has a header but no rows")
-    return {CSV_COLUMNS[name]: table.column(name) for name in CSV_COLUMNS}
+    return {headers[name]: table.column(name) for name in headers}
 
 
 def read_api_json(path: Path) -> dict[str, object]:
@@ -188,7 +185,7 @@ def _to_datetime(column: pa.ChunkedArray, path: Path) -> pd.Series:
         parsed = pa.chunked_array([pa.array(pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").dt.as_unit("s"))])
     bounds = pa.scalar(EARLIEST.to_pydatetime(), pa.timestamp("s", tz="UTC")), pa.scalar(LATEST.to_pydatetime(), pa.timestamp("s", tz="UTC"))
     good = pc.and_(pc.greater_equal(parsed, bounds[0]), pc.less(parsed, bounds[1]))
-    if not pc.all(pc.fill_null(good, False)).as_py():
+    if len(column) and not pc.all(pc.fill_null(good, False)).as_py():
         position = pc.index(pc.fill_null(good, False), False).as_py()
         value = column[position].as_py()
         raise SourceError(path, f"row {position + 1}: {value!r} is not a date-time between 2005 and 2099", "Date")
@@ -247,12 +244,6 @@ def tidy_stop_search(columns: dict[str, pa.ChunkedArray | pa.Array], path: Path,
     frame["longitude"] = longitude
     frame["borough_code"] = locator.codes(longitude, latitude)
     frame["located"] = ~(np.isnan(latitude) | np.isnan(longitude))
-    outcome = frame["outcome"]
-    frame["positive_outcome"] = (outcome.notna() & ~outcome.isin(NO_FURTHER_ACTION)).to_numpy(dtype=bool)
-    frame["arrest"] = outcome.isin(ARREST).to_numpy(dtype=bool)
-    legislation = frame["legislation"].cat.categories
-    section_60 = legislation[legislation.str.lower().str.contains(SECTION_60, regex=False)]
-    frame["weapons_search"] = (frame["object_of_search"].isin(WEAPON_OBJECTS) | frame["legislation"].isin(section_60)).to_numpy(dtype=bool)
     return frame
 
 
@@ -261,6 +252,37 @@ def load_stop_search(path: Path, locator: PointLocator) -> pd.DataFrame:
     path = Path(path)
     columns = read_api_json(path) if path.suffix == ".json" else read_archive_csv(path)
     return tidy_stop_search(columns, path, locator)
+
+
+DEDUP_PATTERN = "stop_search/derived_third_party_dc2-33_metpluscol_dedup*/*_stop_and_search_cleaned.csv"
+#: Columns the cleaned copy dropped: they become "not in this copy".
+DEDUP_DROPPED = ["Part of a policing operation", "Self-defined ethnicity", "Officer-defined ethnicity"]
+NOT_IN_COPY = "not in this copy"
+
+
+def load_dedup_copy(path: Path, locator: PointLocator) -> tuple[pd.DataFrame, int]:
+    """The Met's records of one month of the cleaned third-party copy, and how many rows the
+    month held before the City of London's were removed.
+
+    The copy mixes the Met and the City of London Police with no force column. Where most
+    of a month's rows leave "Outcome linked to object of search" empty (the Met did until
+    its move to CONNECT), rows that fill it are the City's; in months where both forces
+    fill it, rows inside the City of London's boundary are taken as the City's. Both rules
+    are approximate (the copy's SOURCES.md gives the evidence).
+    """
+    path = Path(path)
+    kept = {header: name for header, name in CSV_COLUMNS.items() if header not in DEDUP_DROPPED}
+    columns = read_archive_csv(path, kept, allow_empty=True)
+    rows = len(columns["datetime"])
+    for header in DEDUP_DROPPED:
+        columns[CSV_COLUMNS[header]] = pa.array(["false" if header == "Part of a policing operation" else NOT_IN_COPY] * rows, pa.string())
+    records = tidy_stop_search(columns, path, locator)
+    linked_filled = records["outcome_linked_to_object"].notna().to_numpy()
+    if linked_filled.mean() < 0.5:
+        city = linked_filled
+    else:
+        city = locator.in_city_of_london(records["longitude"].to_numpy(), records["latitude"].to_numpy())
+    return records[~city].reset_index(drop=True), rows
 
 
 THIRD_PARTY_PATTERN = "stop_search/derived_third_party_elliottkte/ss_monthly_search_type.csv"

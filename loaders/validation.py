@@ -15,16 +15,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-
-class SourceError(ValueError):
-    """A public input file cannot be used as it is."""
-
-    def __init__(self, file: str | Path, problem: str, column: str | None = None):
-        self.file = str(file)
-        self.column = column
-        self.problem = problem
-        where = f"{self.file}: column '{column}'" if column else self.file
-        super().__init__(f"{where}: {problem}")
+from loaders.errors import SourceError
 
 
 def normalise_header(name: str) -> str:

@@ -1,21 +1,17 @@
 """Every figure in the letter, and what open data can say about it."""
 
-from ui.entry import ensure_entrypoint
-
-ensure_entrypoint()
-
 import streamlit as st
 
-from ui import charts, data, filters
+from ui import cached, charts, filters
 
-snapshot = data.snapshot()
+snapshot = cached.snapshot()
 filters.sidebar(snapshot)  # keeps the filters (and the link) while reading this page
 st.title("Every claim in the letter")
 st.markdown(
     "Each quantitative statement in the Metropolitan Police's letter of 25 March 2025, with what open data can say about it "
     "(London, FY2024/25 against FY2023/24), and, where open data cannot settle it, the data that would."
 )
-statements = data.letter(snapshot.version)
+statements = cached.letter(snapshot.version)
 for row in statements.itertuples():
     with st.container(border=True):
         st.markdown(f"**{row.topic}** — “{row.letter_says}”")

@@ -1,33 +1,46 @@
-"""Landing page: one tile per claim with the figures, the change and the verdict."""
-
-from ui.entry import ensure_entrypoint
-
-ensure_entrypoint()
+"""Landing page: one tile per claim with what it rests on, the figures, the change and the verdict."""
 
 import streamlit as st
 
-from ui import charts, data, filters
-from ui.tiles import CLAIM_PAGE_FILES, claim_tile
+from indicators.claims import LETTER
+from indicators.periods import parse_period
+from indicators.stats import SMALL_COUNT
+from indicators.verdicts import VERDICT_MEANINGS
+from ui import cached, charts, filters
+from ui.pages import claim_page_of
+from ui.tiles import claim_tile
 
-selection = filters.sidebar(data.snapshot())
-version = data.snapshot_version()
+selection = filters.sidebar(cached.snapshot())
+version = cached.snapshot_version()
+area, period, comparison = selection.area, selection.period, selection.comparison
 st.title("The Met's knife-crime claims, checked against public data")
 st.markdown(
     f"In a letter of 25 March 2025 the Metropolitan Police claimed four results for FY2024/25. "
-    f"Each tile puts a claim next to the published figures for **{selection.area.label}**, "
-    f"**{selection.period.label}** against **{selection.comparison.label}**. Change the area or years in the sidebar."
+    f"Each tile puts a claim next to the best public evidence for **{area.label}**, **{period.label}** against **{comparison.label}**, "
+    "and says what that evidence is. Change the area or years in the sidebar."
 )
-columns = st.columns(2)
-for position, verdict in enumerate(data.verdicts(version, selection.area, selection.period, selection.comparison)):
-    with columns[position % 2]:
-        claim_tile(verdict, data.trend(version, verdict.claim.headline, selection.area, selection.basis), CLAIM_PAGE_FILES[verdict.claim.slug])
-with st.expander("The numbers on this page"):
-    charts.table_download(
-        data.scorecard(version, selection.area, selection.basis, selection.period, selection.comparison),
-        f"scorecard-{selection.area.key}-{selection.period.key}.csv",
-        "scorecard",
+with st.expander("How to read this"):
+    st.markdown("\n".join(f"- **{verdict}**: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()))
+    st.markdown(
+        "**Within normal variation**: counts of crimes go up and down from year to year by chance; the 95% interval says how far, "
+        "allowing for the extra month-to-month variation seen in each series (the *dispersion*). A change inside that range cannot be told "
+        f"from chance. Counts under {SMALL_COUNT} in both years are not judged.\n\n"
+        "**Rests on** says what each answer is built on: the claim's own figure for both whole years; the months both years cover when one is "
+        "incomplete; the nearest official figure (other years or counting rules); or published statements, quoted as stated.\n\n"
+        "**What the data cannot say**: why a figure moved, or whether the Met's work caused it; and nothing about months the embedded data do "
+        "not hold (see Sources and methods)."
     )
-st.caption(
-    "Verdicts compare two years' counts; 'Is the change real?' says whether a change is larger than chance would explain. "
-    "Definitions, sources and data coverage: see *Sources and methods*."
-)
+# The view the Met had when it wrote: shown beside the financial-year verdicts where the two differ.
+letter_time = None
+if selection.basis == "fy":
+    letter_time = cached.assessments(version, area, parse_period(f"FYTD{period.key[2:]}"), parse_period(f"FYTD{comparison.key[2:]}"))
+assessments = cached.assessments(version, area, period, comparison)
+for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
+    for column, position in zip(st.columns(2), range(row, min(row + 2, len(assessments)))):
+        assessment = assessments[position]
+        with column:
+            trend = cached.trend(version, assessment.claim.headline, area, selection.basis)
+            claim_tile(assessment, trend, claim_page_of(assessment.claim), None if letter_time is None else letter_time[position])
+with st.expander("Every rung of evidence on this page, as a table"):
+    charts.table_download(cached.evidence(version, area, period, comparison), f"scorecard-{area.key}-{period.key}-vs-{comparison.key}.csv", "scorecard")
+st.caption(f"Claims quoted from the {LETTER}. Definitions, sources and how far each source runs: see *Sources and methods*.")

@@ -1,17 +1,14 @@
 """Sources and methods: every source with coverage, age and licence (from the manifest), definitions, breaks."""
 
-from ui.entry import ensure_entrypoint
-
-ensure_entrypoint()
-
 import streamlit as st
 
-from indicators.claims import COMMON_CAVEATS, NOT_ANSWERABLE
+from indicators import stats, verdicts
+from indicators.claims import COMMON_CAVEATS
+from indicators.methods import coverage_table, definitions_table
 from indicators.stop_search import DISPROPORTIONALITY_DEFINITION
-from ui import charts, data, filters
-from ui.sources import coverage_table, definitions_table
+from ui import cached, charts, filters
 
-snapshot = data.snapshot()
+snapshot = cached.snapshot()
 selection = filters.sidebar(snapshot)
 manifest = snapshot.manifest
 st.title("Sources and methods")
@@ -28,23 +25,11 @@ st.subheader("What each figure counts")
 charts.table_download(definitions_table(), "definitions.csv", "definitions")
 
 st.subheader("How a verdict is reached")
-st.markdown(
-    "- **Supported**: the headline figure moved the way the letter says between the two years, and so did its companion figures.\n"
-    "- **Mixed**: the headline and a companion figure (for example the count and the rate) moved in different directions.\n"
-    "- **Not supported**: the headline did not move the way the letter says (no change counts as not supported).\n"
-    "- **Not answerable from the data in the snapshot**: one of the two years is not fully covered by the open data held here.\n"
-    "Verdicts compare counts only; the test below says whether a change is larger than chance."
-)
+st.markdown(verdicts.RUNGS_TEXT)
+st.markdown("\n".join(f"- **{verdict}**: {meaning}" for verdict, meaning in verdicts.VERDICT_MEANINGS.items()))
 
-st.subheader("Is the change real?")
-st.markdown(
-    "Counts of homicides are small, so a fall from one year to the next can be chance. Each year's count is treated as a Poisson "
-    "count. Given the two years' total *n*, the later count is Binomial(*n*, *p*) with *p* = rate₂ / (rate₁ + rate₂); the exact "
-    "(Clopper-Pearson) 95% interval for *p* gives an exact interval for the **rate ratio** *p* / (1 − *p*). If the whole interval lies "
-    "below 1 the fall is *larger than chance would explain*; above 1, the rise is; otherwise the change is *within normal "
-    "year-to-year variation*. Separately, the selected year is compared with the lowest and highest of up to five complete years before it. "
-    "The test treats the counts as independent events; clusters (one incident, several victims) make real uncertainty somewhat larger."
-)
+st.subheader("Is the change larger than normal variation?")
+st.markdown(stats.METHOD_TEXT)
 
 st.subheader("Rates per 100,000 residents")
 st.markdown(
@@ -73,9 +58,14 @@ for caveat in COMMON_CAVEATS:
     st.markdown(f"- {caveat}")
 st.markdown(f"- Population: {snapshot.population_series_note()}; a change across the break is not growth.")
 st.markdown(f"For the view selected in the sidebar ({selection.area.label}, {selection.period.label} against {selection.comparison.label}):")
-unanswerable = [v for v in data.verdicts(snapshot.version, selection.area, selection.period, selection.comparison) if v.verdict == NOT_ANSWERABLE]
-for verdict in unanswerable:
-    st.markdown(f"- Claim {verdict.claim.number} cannot be checked. {verdict.reason}")
-if not unanswerable:
-    st.markdown("- Every claim can be checked from the data in the snapshot.")
-st.markdown("`python -m loaders refresh` downloads the current files from the London Datastore and data.police.uk.")
+short = [a for a in cached.assessments(snapshot.version, selection.area, selection.period, selection.comparison) if a.best.rung != 1]
+for assessment in short:
+    st.markdown(f"- Claim {assessment.claim.number} rests on: {assessment.best.label}. What would settle it: {assessment.claim.would_settle_it}")
+if not short:
+    st.markdown("- Every claim can be checked on its own figure for both whole periods.")
+
+st.subheader("Bringing the data up to date (for analysts)")
+st.markdown(
+    "The embedded data are a snapshot. On a machine with internet, `python -m loaders refresh` downloads the current files from the "
+    "London Datastore and data.police.uk, checks them, and rebuilds the snapshot; `python -m loaders status` says what each source holds."
+)

@@ -1,43 +1,37 @@
 """Weapons searches in depth: legal power, outcomes, who is searched against who lives here."""
 
-from ui.entry import ensure_entrypoint
-
-ensure_entrypoint()
-
 import streamlit as st
 
-from indicators.measures import POSITIVE_DEFINITION, WEAPONS_DEFINITION
+from indicators.figures import FIGURES
 from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data
-from ui import charts, data, filters
+from ui import cached, charts, filters
 
-snapshot = data.snapshot()
+snapshot = cached.snapshot()
 selection = filters.sidebar(snapshot)
 version, area, period = snapshot.version, selection.area, selection.period
 st.title("Stop and search for weapons, in depth")
 st.markdown(
-    f"**Weapons searches**: {WEAPONS_DEFINITION[0].lower()}{WEAPONS_DEFINITION[1:]}. **Positive outcome**: {POSITIVE_DEFINITION}. "
+    f"**Weapons searches**: {FIGURES['weapons_searches'].definition} **With a positive outcome**: {FIGURES['weapons_searches_positive'].definition} "
     f"Source: {snapshot.source_of('weapons_searches')['attribution']}"
 )
 months = months_with_data(snapshot, period)
 if not len(months):
     st.info(
-        f"The snapshot holds no complete record-level stop-and-search data for {period.label} ({period.span}). "
-        "The public copies available offline are partial and biased, so they are not used for figures. "
-        "Run `python -m loaders refresh` on a machine with internet to download every month from data.police.uk.",
+        f"The embedded data hold no complete record-level stop-and-search months for {period.label} ({period.span}); "
+        f"{cached.coverage_text(version, 'weapons_searches')}. "
+        "Choose another year in the sidebar, or see Sources and methods for how the data are brought up to date.",
         icon=":material/help:",
     )
     st.stop()
-source_note = snapshot.manifest["tables"]["stop_search"]["notes"]
-if source_note.startswith("Warning"):
-    st.warning(source_note, icon=":material/warning:")
-coverage_note = f"{area.label}, {period.label}: {len(months)} of 12 months with data ({months.min():%b %Y} - {months.max():%b %Y})."
-if len(months) < 12:
+st.warning(snapshot.manifest["tables"]["stop_search"]["notes"], icon=":material/warning:")
+coverage_note = f"{area.label}, {period.label}: {len(months)} of {period.length} months with data ({months.min():%b %Y} - {months.max():%b %Y})."
+if len(months) < period.length:
     st.warning(f"Part-year only. {coverage_note}", icon=":material/warning:")
 else:
     st.caption(coverage_note)
 
 st.subheader("Month by month")
-monthly = data.searches_by_month(version, area)
+monthly = cached.searches_by_month(version, area)
 charts.show(
     charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", coverage_note),
     monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
@@ -46,7 +40,7 @@ charts.show(
 )
 
 st.subheader("Which legal power")
-powers = data.searches_by_power(version, area, period)
+powers = cached.searches_by_power(version, area, period)
 charts.show(
     charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note),
     powers,
@@ -56,7 +50,7 @@ charts.show(
 
 st.subheader("Who is searched, against who lives here")
 st.markdown(f"**Disproportionality ratio**: {DISPROPORTIONALITY_DEFINITION}")
-ethnicity = data.searches_by_ethnicity(version, area, period)
+ethnicity = cached.searches_by_ethnicity(version, area, period)
 charts.show(
     charts.simple_bars(
         ethnicity.dropna(subset=["ratio_to_white"]),
@@ -72,7 +66,7 @@ charts.show(
 )
 left, right = st.columns(2)
 for column, field, label in ((left, "age_range", "age"), (right, "gender", "gender")):
-    table = data.searches_by_person(version, area, period, field)
+    table = cached.searches_by_person(version, area, period, field)
     with column:
         charts.show(
             charts.simple_bars(table, field, "searches", f"By {label}, {period.label}", "searches", coverage_note),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders.snapshot import DEFAULT_RAW_DIR, SNAPSHOT_DIR, geography_from_raw
+from loaders.build import DEFAULT_RAW_DIR, geography_from_raw
+from loaders.snapshot_files import SNAPSHOT_DIR
 
 RAW = DEFAULT_RAW_DIR
 KNIFE_PARQUET = RAW / "knife_crime/mps_monthly_crime_dashboard_knife__refresh-2026-03-18__fenneh-london-crime-data@8ea9f76.parquet"

@@ -10,12 +10,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from indicators.data import Snapshot
 from streamlit.testing.v1 import AppTest
 
 from indicators.areas import Area
-from indicators.data import Snapshot
 from indicators.export import export_table
-from loaders.snapshot import PROJECT_ROOT, SNAPSHOT_DIR
+from loaders.snapshot_files import PROJECT_ROOT, SNAPSHOT_DIR
 from tests.conftest import RAW
 
 NON_DA = "Knife Injury Victims (non DA 1-24)"

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from loaders.borough_crime import load_borough_crime_file
+from loaders.errors import SourceError
 from loaders.homicide_victims import load_homicide_victims
 from loaders.knife_crime import load_knife_crime
 from loaders.population import load_mid_year_estimates
 from loaders.stop_search import load_stop_search
-from loaders.validation import SourceError
 from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, VICTIMS_2020
 
 KNIFE_HEADER = "Month_Year,Area Type,Borough_SNT,Area name,Area code,Crime Type,Crime Subtype,Measure,Financial Year,Count,Refresh Date"
@@ -98,7 +98,7 @@ def test_duplicate_rows(tmp_path, lookup):
 
 def test_duplicate_rows_borough_crime(tmp_path, lookup):
     lines = CRIME_RECENT_CSV.read_text(encoding="utf-8").splitlines()
-    path = write(tmp_path, "recent.csv", "\n".join(lines + [lines[5]]) + "\n")
+    path = write(tmp_path, "recent.csv", "\n".join([*lines, lines[5]]) + "\n")
     expect_error(lambda: load_borough_crime_file(path, lookup), "recent.csv", "majortext", "duplicate")
 
 

@@ -12,15 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from indicators.data import Snapshot
 from scipy.stats import binomtest
 from streamlit.testing.v1 import AppTest
 
 from indicators.areas import Area
-from indicators.data import Snapshot
 from indicators.export import changes_table
 from indicators.periods import parse_period
 from indicators.stop_search import by_power, disproportionality
-from loaders.snapshot import build_into
+from loaders.build import build_into
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, RAW
 from tests.test_app import bcu_codes, frame_with, open_app
 
@@ -232,7 +232,7 @@ def test_stop_search_export_for_a_complete_year(year_of_searches):
 def test_weapons_searches_by_month(year_of_searches):
     from indicators.stop_search import by_month
 
-    snapshot_dir, records = year_of_searches
+    snapshot_dir, _records = year_of_searches
     months = by_month(Snapshot.load(snapshot_dir), LONDON)
     assert len(months) == 12
     november = json.loads((API_JSON_DIR / "2024-11.json").read_text())  # the file copied as 2024-03

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server
-from loaders.snapshot import PROJECT_ROOT
+from loaders.snapshot_files import PROJECT_ROOT
 from tests.test_app import NON_DA, bcu_codes, snapshot_knife_total
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"

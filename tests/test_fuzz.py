@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from loaders.borough_crime import load_borough_crime_file
+from loaders.errors import SourceError
 from loaders.homicide_victims import load_homicide_victims
 from loaders.knife_crime import SUBTYPES, load_knife_crime
 from loaders.stop_search import load_stop_search
-from loaders.validation import SourceError
 from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, VICTIMS_2020
 
 FUZZ = settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])

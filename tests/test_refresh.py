@@ -9,9 +9,9 @@ import pytest
 import requests
 
 from loaders import __main__ as cli
+from loaders.errors import SourceError
 from loaders.refresh import CKAN_PACKAGE_SHOW, POLICE_DATES, POLICE_STOPS, Downloader, RefreshError, refresh
-from loaders.snapshot import read_manifest, read_table, sha256_of
-from loaders.validation import SourceError
+from loaders.snapshot_files import read_manifest, read_table, sha256_of
 from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_CSV, VICTIMS_2024
 from tests.fake_http import FakeResponse, FakeSession, ckan_listing, json_response
 

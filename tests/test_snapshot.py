@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from loaders import __main__ as cli
-from loaders.snapshot import build_into, build_snapshot, compare_snapshots, read_manifest, read_table, sha256_of
-from loaders.validation import SourceError
+from loaders.build import build_into, build_snapshot, compare_snapshots
+from loaders.errors import SourceError
+from loaders.snapshot_files import read_manifest, read_table, sha256_of
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_failed_build_leaves_snapshot_untouched(tmp_path, raw_dir, committed_sna
     for path in broken_raw.glob("knife_crime/*"):
         path.chmod(0o644)
     (broken_raw / "knife_crime" / "zz_knife_broken.csv").write_text("Month_Year,Count\n2024-01-01,1\n")
-    with pytest.raises(SourceError, match="zz_knife_broken.csv"):
+    with pytest.raises(SourceError, match=r"zz_knife_broken\.csv"):
         build_snapshot(broken_raw, snapshot)
     assert {p.name: sha256_of(p) for p in snapshot.iterdir()} == before
     assert not list(tmp_path.glob(".snapshot-*"))

@@ -5,40 +5,40 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.areas import bcu_of, borough_codes
-from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, definition_of, describe_change, label_of, unit_of
-from indicators.measures import MEASURES, RATES, SOURCE_NAMES
-from ui import charts, data, filters
-from ui.tiles import chance_note, verdict_box
+from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
+from indicators.figures import source_words
+from indicators.verdicts import describe
+from ui import cached, charts, filters
+from ui.tiles import other_evidence, verdict_box
 
 
 def render(slug: str) -> None:
     claim = CLAIMS_BY_SLUG[slug]
-    snapshot = data.snapshot()
+    snapshot = cached.snapshot()
     selection = filters.sidebar(snapshot)
     version = snapshot.version
     area, period, comparison = selection.area, selection.period, selection.comparison
     st.title(f"Claim {claim.number}: {claim.title}")
-    st.markdown(f"> “{claim.words}” — Metropolitan Police, letter of 25 March 2025")
-    st.caption(f"{area.label} · {period.label} ({period.span}) compared with {comparison.label}")
-    verdict = data.verdict(version, claim, area, period, comparison)
-    verdict_box(verdict)
-    chance_note(verdict)
-    if verdict.nearest_figure:
-        st.markdown(f"**What open data can say instead** (a related figure, not the claim's measure): {verdict.nearest_figure}.")
+    st.markdown(f"> “{claim.words}” — {LETTER}")
+    assessment = cached.assessment(version, claim, area, period, comparison)
+    st.caption(f"{assessment.scope} · {area.label} · {period.label} ({period.span}) compared with {comparison.label} ({comparison.span})")
+    st.markdown(f"**Rests on:** {assessment.best.label}")
+    verdict_box(assessment.best)
+    other_evidence(assessment)
 
     st.subheader(f"{period.label} against {comparison.label}, side by side")
     charts.table_download(
-        data.claim_comparison(version, claim, area, period, comparison),
+        cached.claim_comparison(version, claim, area, period, comparison),
         f"claim-{claim.number}-{area.key}-{period.key}-vs-{comparison.key}.csv",
         f"side-by-side-{slug}",
     )
 
     st.subheader("Trends")
-    keys = [claim.headline, *claim.companions, *claim.context]
+    keys = claim.figure_keys
     measure = st.selectbox(
-        "Measure shown in the charts", keys, format_func=lambda k: ("Headline: " if k == claim.headline else "") + label_of(k), key=f"measure-{slug}"
+        "Measure shown in the charts", keys, format_func=lambda k: ("Headline: " if k == claim.headline else "") + snapshot.figure(k).label, key=f"measure-{slug}"
     )
-    st.markdown(f"**What this counts.** {definition_of(measure)}")
+    st.markdown(f"**What this counts.** {snapshot.figure(measure).definition}")
     if not snapshot.available(measure, area):
         st.info(f"No data for this measure and area in the snapshot ({_why_unavailable(snapshot, measure)}).")
     else:
@@ -46,13 +46,14 @@ def render(slug: str) -> None:
 
     st.subheader("All the numbers for this claim")
     charts.table_download(
-        data.claim_numbers(version, claim, area, selection.basis), f"claim-{claim.number}-{area.key}-{selection.basis}.csv", f"numbers-{slug}"
+        cached.claim_numbers(version, claim, area, selection.basis), f"claim-{claim.number}-{area.key}-{selection.basis}.csv", f"numbers-{slug}"
     )
     st.caption("Empty values: the period is not fully covered by the source (see months_with_data).")
 
     st.subheader("Definitions, source and caveats")
     for key in keys:
-        st.markdown(f"- **{label_of(key)}** ({unit_of(key)}): {definition_of(key)}")
+        figure = snapshot.figure(key)
+        st.markdown(f"- **{figure.label}** ({figure.unit}): {figure.definition}")
     st.markdown("**Caveats**")
     for caveat in (*claim.caveats, *COMMON_CAVEATS):
         st.markdown(f"- {caveat}")
@@ -63,16 +64,16 @@ def render(slug: str) -> None:
 
 def _why_unavailable(snapshot, measure: str) -> str:
     if snapshot.data_through(measure) is None:
-        table = MEASURES[snapshot.count_key(measure)].table
-        return f"the snapshot holds no {SOURCE_NAMES[table]}; run `python -m loaders refresh` on a machine with internet"
+        return f"the {source_words(snapshot.figure(measure))} are not in the embedded data; see Sources and methods"
     return "this source gives a London total only, with no breakdown by area"
 
 
 def _charts(snapshot, version: str, measure: str, selection: filters.Selection, slug: str) -> None:
     area, period, comparison = selection.area, selection.period, selection.comparison
     through = snapshot.data_through(measure)
-    note = f"Data through {through:%B %Y}. {area.label}. Source: {SOURCE_NAMES[MEASURES[snapshot.count_key(measure)].table]}."
-    can_rate = measure in MEASURES and MEASURES[measure].population_ages is not None
+    figure = snapshot.figure(measure)
+    note = f"Data through {through:%B %Y}. {area.label}. Source: {source_words(figure)}."
+    can_rate = figure.population_ages is not None
     per_100k = (
         can_rate
         and st.radio(
@@ -85,15 +86,15 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         != "count"
     )
     column = "rate_per_100k" if per_100k else "value"
-    unit = unit_of(measure)
-    if per_100k:
-        ages = MEASURES[measure].population_ages
+    unit = figure.unit
+    if per_100k and figure.population_ages is not None:
+        ages = figure.population_ages
         unit = f"{unit} per 100,000 residents" + ("" if ages == (0, 90) else f" aged {ages[0]}-{ages[1]}")
         st.caption(
             f"Rates for {period.label} use the ONS mid-year estimate {snapshot.population_year(period)[1]}. "
             f"The series differ ({snapshot.population_series_note()}): do not read the break as change."
         )
-    periods = data.by_period(version, measure, area, selection.basis)
+    periods = cached.by_period(version, measure, area, selection.basis)
     charts.show(
         charts.period_bars(
             periods,
@@ -108,16 +109,16 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         f"{measure}-{area.key}-{selection.basis}.csv",
         f"periods-{slug}",
     )
-    monthly = data.monthly(version, measure, area)
+    monthly = cached.monthly(version, measure, area)
     charts.show(
         charts.monthly_chart(
-            monthly, f"{label_of(measure)} by month, {area.label}", "per cent" if unit == "%" else f"{unit_of(measure)} per month", note
+            monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note
         ),
         monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
     )
-    if measure in RATES or MEASURES[measure].london_only:
+    if figure.is_rate or figure.london_only:
         st.caption("No ranking or map by BCU or borough for this measure: it is a rate, or the source has a London total only.")
         return
     if not snapshot.is_complete(measure, period):
@@ -126,7 +127,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     st.subheader(f"Where, {period.label}")
     ranked_note = f"{'Per 100,000 residents. ' if per_100k else ''}Data through {through:%b %Y}. 'Not assigned': London only."
     for place, level in zip(st.columns(2), ("bcu", "borough")):
-        ranked = data.breakdown(version, measure, period, level, per_100k)
+        ranked = cached.breakdown(version, measure, period, level, per_100k)
         highlight = bcu_of(area, snapshot.areas) if level == "bcu" else (area.name if area.level == "Borough" else None)
         with place:
             charts.show(
@@ -143,18 +144,18 @@ def _trend_title(snapshot, measure: str, area, period, comparison, per_100k: boo
     if per_100k:
         current, previous = (snapshot.rate_per_100k(measure, area, p)[0] for p in (period, comparison))
         if current is not None and previous is not None:
-            per = unit.removeprefix(unit_of(measure)).strip()  # 'per 100,000 residents aged 1-24'
-            return f"{label_of(measure)}, {per}: {previous:,.1f} in {comparison.label}, {current:,.1f} in {period.label}"
+            per = unit.removeprefix(snapshot.figure(measure).unit).strip()  # 'per 100,000 residents aged 1-24'
+            return f"{snapshot.figure(measure).label}, {per}: {previous:,.1f} in {comparison.label}, {current:,.1f} in {period.label}"
     else:
         current, previous = snapshot.value(measure, area, period), snapshot.value(measure, area, comparison)
         if current is not None and previous is not None:
-            return describe_change(measure, current, previous, period, comparison)
+            return describe(snapshot, measure, current, previous, period.label, comparison.label)
     missing = period.label if current is None else comparison.label
-    return f"{label_of(measure)} by year: the data run to {snapshot.data_through(measure):%B %Y}, so {missing} is not covered"
+    return f"{snapshot.figure(measure).label} by year: the data run to {snapshot.data_through(measure):%B %Y}, so {missing} is not covered"
 
 
 def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, unit: str, through, slug: str) -> None:
-    values = data.borough_values(version, measure, period, per_100k)
+    values = cached.borough_values(version, measure, period, per_100k)
     selected_boroughs = set(borough_codes(area, snapshot.areas)) if area.level == "Borough" else set()
     key = f"map-{slug}"
     figure = charts.borough_map(
@@ -163,7 +164,7 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
         snapshot.bcu_outlines,
         selected_boroughs,
         bcu_of(area, snapshot.areas),
-        f"{label_of(measure)} by borough, {period.label}",
+        f"{snapshot.figure(measure).label} by borough, {period.label}",
         unit,
         f"Data through {through:%B %Y}. Black lines: BCUs. Grey: City of London (not Met). Click a borough to select it.",
     )

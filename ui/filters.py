@@ -1,7 +1,7 @@
 """The sidebar filters (area, period basis, period, comparison), kept in the URL.
 
-URL keys: ``area`` (London | '<name> BCU' | borough), ``basis`` (fy | cy | r12),
-``period`` and ``compare`` (FY2024/25 | CY2024 | R12-2025-03). A value in the URL that
+URL keys: ``area`` (London | '<name> BCU' | borough), ``basis`` (fy | fytd | cy | r12),
+``period`` and ``compare`` (FY2024/25 | FYTD2024/25 | CY2024 | R12-2025-03). A value in the URL that
 is not valid is replaced by the default and a notice says so.
 """
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from indicators.areas import Area, UnknownArea, area_options, borough_with_code, parse_area
-from indicators.data import Snapshot
-from indicators.periods import BASES, Period, UnknownPeriod, parse_period
-from ui import data
+from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
+from indicators.snapshot import Snapshot
+from ui import cached
 
 URL_KEYS = ("area", "basis", "period", "compare")
 #: A plain (non-widget) copy of the selection: Streamlit drops a widget's state when the
@@ -29,7 +29,6 @@ def _remember(key: str) -> None:
     st.session_state["url_notices"] = []
 
 
-DEFAULT_PERIOD = {"fy": "FY2024/25", "cy": "CY2024"}
 MAX_URL_VALUE = 80
 
 
@@ -41,18 +40,13 @@ class Selection:
     comparison: Period
 
 
-def default_period(options: list[Period], basis: str) -> Period:
-    wanted = DEFAULT_PERIOD.get(basis)
-    return next((p for p in options if p.key == wanted), options[0])
-
-
 def _read_url(snapshot: Snapshot) -> list[str]:
     """Seed the widgets from the URL once per session; return notices about bad values."""
     notices = []
     params = st.query_params
     unknown = sorted(set(params.keys()) - set(URL_KEYS))
     if unknown:
-        notices.append(f"Ignored unknown link setting(s): {', '.join(k[:30] for k in unknown[:5])}.")
+        notices.append(f"Ignored {len(unknown)} setting(s) in the link that this dashboard does not use (it uses {', '.join(URL_KEYS)}).")
     text = {key: params.get_all(key)[0] for key in URL_KEYS if params.get_all(key)}
     for key, value in text.items():
         if len(params.get_all(key)) > 1:
@@ -63,13 +57,13 @@ def _read_url(snapshot: Snapshot) -> list[str]:
     if text.get("area"):
         try:
             st.session_state["area"] = parse_area(text["area"], snapshot.areas)
-        except UnknownArea as err:
-            notices.append(f"Unknown area in the link: {err}. Showing all London instead.")
+        except UnknownArea:
+            notices.append("The area in the link is not London, a BCU or a borough. Showing all London instead.")
     if text.get("basis"):
         if text["basis"] in BASES:
             st.session_state["basis"] = text["basis"]
         else:
-            notices.append(f"Unknown period basis '{text['basis']}' in the link (use fy, cy or r12). Showing financial years.")
+            notices.append(f"Unknown period basis in the link (use {', '.join(BASES)}). Showing financial years.")
     basis = st.session_state.get("basis", "fy")
     options = snapshot.selectable_periods(basis)
     for key in ("period", "compare"):
@@ -77,8 +71,8 @@ def _read_url(snapshot: Snapshot) -> list[str]:
             continue
         try:
             period = parse_period(text[key])
-        except UnknownPeriod as err:
-            notices.append(f"{err}. Using the default instead.")
+        except UnknownPeriod:
+            notices.append(f"The '{key}' in the link is not a period this dashboard knows (e.g. FY2024/25). Using the default instead.")
             continue
         if period.basis != basis or period not in options:
             notices.append(f"The snapshot has no complete period '{period.key}' on this basis; using the default instead.")
@@ -132,7 +126,7 @@ def sidebar(snapshot: Snapshot) -> Selection:
 def select_borough_from_map(chart_key: str) -> None:
     """on_select callback of a borough map: make the clicked borough the selected area."""
     points = st.session_state[chart_key].selection.points
-    borough = borough_with_code(points[0].get("location") if points else None, data.snapshot().areas)
+    borough = borough_with_code(points[0].get("location") if points else None, cached.snapshot().areas)
     if borough is not None:
         st.session_state["area"] = borough
         _remember("area")
@@ -141,5 +135,5 @@ def select_borough_from_map(chart_key: str) -> None:
 def write_url(selection: Selection) -> None:
     """Put the selection in the URL so a copied link opens the same view."""
     wanted = {"area": selection.area.key, "basis": selection.basis, "period": selection.period.key, "compare": selection.comparison.key}
-    if {k: st.query_params.get(k) for k in st.query_params.keys()} != wanted:
+    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
         st.query_params.from_dict(wanted)

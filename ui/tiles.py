@@ -1,65 +1,74 @@
-"""The scorecard tile and the verdict box: one claim, its figures, its verdict."""
+"""The scorecard tile and the verdict box: one claim, what its answer rests on, its verdict."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from indicators.claims import MIXED, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, Verdict, definition_of, format_value, label_of
+from indicators.verdicts import DIRECTION_ONLY, MIXED, NO_COMPARISON, NOT_ANSWERABLE, NOT_SUPPORTED, SUPPORTED, TOO_FEW, Assessment, Rung
 
-#: The page file of each claim, for links from the scorecard.
-CLAIM_PAGE_FILES = {
-    "knife-homicides": "pages/knife_homicides.py",
-    "teen-child-homicides": "pages/teen_child_homicides.py",
-    "knife-injury-under-25": "pages/knife_injury_under_25.py",
-    "weapons-search-outcomes": "pages/weapons_search_outcomes.py",
-}
-VERDICT_ICONS = {
-    SUPPORTED: ":material/check_circle:",
-    NOT_SUPPORTED: ":material/cancel:",
-    MIXED: ":material/contrast:",
-    NOT_ANSWERABLE: ":material/help:",
+#: How each verdict looks: the box, its icon, and the words beside the verdict. Never colour alone:
+#: the icon and the words differ too. The green tick is for "Supported" only.
+VERDICT_STYLES = {
+    SUPPORTED: (st.success, ":material/check_circle:", "the change is larger than normal year-to-year variation"),
+    DIRECTION_ONLY: (st.info, ":material/trending_flat:", "not a change the data can tell from chance"),
+    MIXED: (st.warning, ":material/contrast:", "the figures disagree"),
+    NOT_SUPPORTED: (st.error, ":material/cancel:", "the figure did not move the way the letter says"),
+    TOO_FEW: (st.info, ":material/more_horiz:", "the counts are too small for a change to mean anything"),
+    NO_COMPARISON: (st.info, ":material/format_quote:", "the published figures cannot be set side by side"),
+    NOT_ANSWERABLE: (st.info, ":material/help:", "not in the embedded data"),
 }
 
 
-def verdict_box(verdict: Verdict) -> None:
-    """The verdict in words with an icon (never colour alone), and the reason."""
-    icon = VERDICT_ICONS[verdict.verdict]
-    text = f"**{verdict.verdict}.** {verdict.reason}"
-    box = {SUPPORTED: st.success, NOT_ANSWERABLE: st.info}.get(verdict.verdict, st.warning)
-    box(text, icon=icon)
+def verdict_box(rung: Rung) -> None:
+    """The verdict in words with its icon and box, and the reason."""
+    box, icon, gloss = VERDICT_STYLES[rung.verdict]
+    box(f"**{rung.verdict}** ({gloss}). {rung.reason}", icon=icon)
 
 
-def chance_note(verdict: Verdict) -> None:
-    """Is the change real? The exact Poisson interval and the five-year range, in words."""
-    if verdict.rate_ratio is None:
+def statements(rung: Rung) -> None:
+    """Published statements, quoted and attributed, as stated."""
+    for statement in rung.statements:
+        st.caption(
+            f"“{statement['quote']}” — {statement['stated_by']}, {statement['publisher']}, {statement['source_date']} "
+            f"([source]({statement['source_url']})). As stated, not re-derived."
+        )
+
+
+def other_evidence(assessment: Assessment) -> None:
+    """Every rung below the best one, each with its verdict, and the statements quoted."""
+    rest = assessment.rungs[1:]
+    if not rest and not assessment.best.statements:
         return
-    described = verdict.rate_ratio.describe()
-    text = f"**Is the change real?** {described[0].upper()}{described[1:]}."
-    if verdict.history is not None:
-        text += f" {verdict.period.label} is {verdict.history.position}."
-    st.markdown(text, help="Exact 95% interval for the ratio of two Poisson counts (conditional binomial, Clopper-Pearson). See Sources and methods.")
+    with st.expander(f"Other evidence for claim {assessment.claim.number} ({len(rest)} more)" if rest else "The published statements"):
+        if assessment.best.statements:
+            statements(assessment.best)
+        for rung in rest:
+            st.markdown(f"**{rung.label}** — {rung.verdict}. {rung.reason}")
+            statements(rung)
 
 
-def claim_tile(verdict: Verdict, trend: list[tuple[str, float]], claim_page) -> None:
-    """trend: (period, value) of every complete period, oldest first, drawn as small bars."""
-    claim = verdict.claim
-    key = claim.headline
+def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_page, letter_time: Assessment | None) -> None:
+    """One claim: its words, what the answer rests on, the figure, the verdict, the Met's view
+    when it wrote (when that differs), and the trend bars (every complete period, oldest first)."""
+    claim, rung = assessment.claim, assessment.best
     with st.container(border=True, key=f"tile-{claim.slug}"):
         st.markdown(f"**Claim {claim.number}** · {claim.title}")
         st.markdown(f"> “{claim.words}”")
-        st.metric(
-            f"{label_of(key)}, {verdict.period.label}",
-            format_value(verdict.current, key),
-            delta=verdict.change_text,
-            delta_color="off",
-            chart_data=[value for _, value in trend] or None,
-            chart_type="bar",
-            help=definition_of(key),
-        )
-        bars = " · bars: each complete year, oldest first" if trend else ""
-        st.caption(f"{verdict.comparison.label}: {format_value(verdict.previous, key)} · {verdict.data_through_text} · {verdict.area.label}{bars}")
-        verdict_box(verdict)
-        chance_note(verdict)
-        if verdict.nearest_figure:
-            st.caption(f"What open data can say instead (a related figure, not the claim's measure): {verdict.nearest_figure}.")
+        st.caption(f"{assessment.scope} · {assessment.area.label}")
+        st.markdown(f"**Rests on:** {rung.label}")
+        if rung.current is not None:
+            st.metric(
+                f"{rung.figure}, {rung.current_label}",
+                rung.value_text,
+                delta=rung.change_text,
+                delta_color="off",
+                chart_data=[value for _, value in trend] or None if rung.rung == 1 else None,
+                chart_type="bar",
+            )
+            bars = " · bars: each complete year, oldest first" if trend and rung.rung == 1 else ""
+            st.caption(f"{rung.previous_label}: {rung.previous_text} · {assessment.data_through_text}{bars}")
+        verdict_box(rung)
+        if letter_time is not None and letter_time.verdict != assessment.verdict:
+            st.markdown(f"**When the Met wrote** (April to February, {letter_time.best.label}): {letter_time.verdict}. {letter_time.best.reason}")
+        other_evidence(assessment)
         st.page_link(claim_page, label=f"Details of claim {claim.number} →")

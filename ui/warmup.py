@@ -15,22 +15,26 @@ from contextlib import asynccontextmanager
 log = logging.getLogger(__name__)
 
 
-def warm() -> None:
-    """Load the snapshot and the default scorecard into the caches; log, never raise.
+def warm() -> list | None:
+    """Load the snapshot and the default scorecard into the caches; return its assessments.
 
+    A snapshot that cannot be read is logged and left to the page, which explains it to the
+    reader; any other error is a bug and is raised (the thread's traceback is logged).
     The imports are here, not at the top, so that serving starts without waiting for them.
     """
-    try:
-        from indicators.areas import LONDON, Area
-        from indicators.periods import parse_period
-        from ui import data
-        from ui.filters import DEFAULT_PERIOD
+    from indicators.areas import LONDON, Area
+    from indicators.periods import DEFAULT_PERIODS, parse_period
+    from loaders.errors import SourceError
+    from ui import cached
 
-        version = data.snapshot_version()
-        period = parse_period(DEFAULT_PERIOD["fy"])
-        data.scorecard(version, Area("London", LONDON), "fy", period, period.shifted(-1))
-    except Exception as err:  # the page will report a broken snapshot properly
-        log.warning("warm-up skipped: %s", err)
+    try:
+        version = cached.snapshot_version()
+        cached.snapshot()
+    except SourceError as err:
+        log.warning("warm-up skipped, the snapshot cannot be read: %s", err)
+        return None
+    period = parse_period(DEFAULT_PERIODS["fy"])
+    return cached.assessments(version, Area("London", LONDON), period, period.shifted(-1))
 
 
 @asynccontextmanager

@@ -1,10 +1,14 @@
-"""Cached access to the snapshot and the indicator layer, keyed on the snapshot version.
+"""The app's one cache layer: Streamlit's caches, keyed on the snapshot's version.
 
-The Snapshot object is loaded once per version and shared read-only
-(``st.cache_resource``); the small frames the pages draw are cached per
-(version, measure, area, basis) with ``st.cache_data``. The snapshot folder is
-data/snapshot unless the environment variable KNIFE_CLAIMS_SNAPSHOT names another
-(used by tests; a refreshed snapshot lives in data/snapshot too).
+- The :class:`Snapshot` is loaded once per version and shared by every session
+  (``st.cache_resource``). That is safe because a Snapshot is frozen and never changed
+  after loading (indicators/snapshot.py); nothing else mutable is shared.
+- Every frame or verdict a page draws is cached per (version, arguments) with
+  ``st.cache_data``, which hands each caller its own copy.
+
+The snapshot folder is data/snapshot unless the environment variable
+KNIFE_CLAIMS_SNAPSHOT names another (used by tests; a refreshed snapshot lives in
+data/snapshot too).
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import streamlit as st
 
 from indicators import stop_search
 from indicators.areas import Area
-from indicators.claims import CLAIMS, Claim, Verdict, assess, comparison_table, scorecard_table
-from indicators.data import Snapshot
-from indicators.export import export_table
+from indicators.claims import CLAIMS, Claim
+from indicators.export import comparison_table, evidence_table, export_table
 from indicators.letter import letter_table
 from indicators.periods import Period
-from loaders.snapshot import SNAPSHOT_DIR, read_manifest
+from indicators.snapshot import Snapshot
+from indicators.verdicts import Assessment, assess
+from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
 
 
 def snapshot_dir() -> Path:
@@ -47,33 +52,33 @@ def snapshot() -> Snapshot:
 
 
 @st.cache_data(show_spinner=False)
-def by_period(version: str, measure: str, area: Area, basis: str) -> pd.DataFrame:
-    return _snapshot(version).by_period(measure, area, basis)
+def by_period(version: str, key: str, area: Area, basis: str) -> pd.DataFrame:
+    return _snapshot(version).by_period(key, area, basis)
 
 
 @st.cache_data(show_spinner=False)
-def monthly(version: str, measure: str, area: Area) -> pd.DataFrame:
-    return _snapshot(version).monthly_with_rolling(measure, area)
+def monthly(version: str, key: str, area: Area) -> pd.DataFrame:
+    return _snapshot(version).monthly_with_rolling(key, area)
 
 
 @st.cache_data(show_spinner=False)
-def trend(version: str, measure: str, area: Area, basis: str) -> list[tuple[str, float]]:
-    return _snapshot(version).trend(measure, area, basis)
+def trend(version: str, key: str, area: Area, basis: str) -> list[tuple[str, float]]:
+    return _snapshot(version).trend(key, area, basis)
 
 
 @st.cache_data(show_spinner=False)
-def breakdown(version: str, measure: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
-    return _snapshot(version).breakdown(measure, period, level, by_rate)
+def breakdown(version: str, key: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
+    return _snapshot(version).breakdown(key, period, level, by_rate)
 
 
 @st.cache_data(show_spinner=False)
-def verdict(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> Verdict:
+def assessment(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> Assessment:
     return assess(_snapshot(version), claim, area, period, comparison)
 
 
-def verdicts(version: str, area: Area, period: Period, comparison: Period) -> list[Verdict]:
-    """The four claims' verdicts (each cached)."""
-    return [verdict(version, claim, area, period, comparison) for claim in CLAIMS]
+def assessments(version: str, area: Area, period: Period, comparison: Period) -> list[Assessment]:
+    """Every claim's assessment, in claim order (each cached)."""
+    return [assessment(version, claim, area, period, comparison) for claim in CLAIMS]
 
 
 @st.cache_data(show_spinner=False)
@@ -88,13 +93,14 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 
 
 @st.cache_data(show_spinner=False)
-def scorecard(version: str, area: Area, basis: str, period: Period, comparison: Period) -> pd.DataFrame:
-    return scorecard_table(verdicts(version, area, period, comparison), [trend(version, claim.headline, area, basis) for claim in CLAIMS])
+def evidence(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    """Every rung of every claim: the scorecard's CSV."""
+    return evidence_table(assessments(version, area, period, comparison))
 
 
 @st.cache_data(show_spinner=False)
-def borough_values(version: str, measure: str, period: Period, per_100k: bool) -> pd.DataFrame:
-    return _snapshot(version).borough_values(measure, period, per_100k)
+def borough_values(version: str, key: str, period: Period, per_100k: bool) -> pd.DataFrame:
+    return _snapshot(version).borough_values(key, period, per_100k)
 
 
 @st.cache_data(show_spinner=False)
@@ -120,3 +126,9 @@ def searches_by_person(version: str, area: Area, period: Period, column: str) ->
 @st.cache_data(show_spinner=False)
 def searches_by_month(version: str, area: Area) -> pd.DataFrame:
     return stop_search.by_month(_snapshot(version), area)
+
+
+def coverage_text(version: str, key: str) -> str:
+    """'they run from April 2023 to August 2024' or 'they hold none'."""
+    months = _snapshot(version).months_covered(key)
+    return f"they run from {months.min():%B %Y} to {months.max():%B %Y}" if len(months) else "they hold none"

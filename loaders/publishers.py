@@ -1,4 +1,4 @@
-"""Who publishes each public source, where it lives, and under which licence.
+"""Who publishes each public source, where it lives, and under which licence (one entry per source).
 
 These facts go into the snapshot manifest and onto the Sources and methods page.
 """
@@ -72,4 +72,18 @@ POPULATION = Source(
     url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates",
     licence=OGL_V3,
     attribution=f"Source: Office for National Statistics licensed under the {OGL_V3}.",
+)
+ONS_PFA = Source(
+    title="Crime in England and Wales: Police force area data tables (Tables P1 and P5)",
+    publisher="Office for National Statistics (Home Office police recorded crime and Homicide Index)",
+    url="https://www.ons.gov.uk/peoplepopulationandcommunity/crimeandjustice/datasets/policeforceareadatatables",
+    licence=OGL_V3,
+    attribution=f"Source: Office for National Statistics licensed under the {OGL_V3}.",
+)
+PUBLISHED = Source(
+    title="Figures stated in public by the Metropolitan Police, City Hall and the press (register compiled for this project)",
+    publisher="Various; each statement names its publisher and address",
+    url="https://www.london.gov.uk/media-centre",
+    licence="Quotations of public statements, reproduced with attribution",
+    attribution="Each figure is quoted with who stated it, where and when; as stated, not re-derived.",
 )

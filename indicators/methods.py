@@ -1,10 +1,10 @@
-"""Tables for the Sources and methods page, read from the manifest and the measure registry."""
+"""Tables for the Sources and methods page, read from the manifest and the figure registry."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from indicators.measures import MEASURES, RATES, SOURCE_NAMES
+from indicators.figures import FIGURES, source_words
 
 
 def coverage_table(manifest: dict) -> pd.DataFrame:
@@ -33,6 +33,5 @@ def coverage_table(manifest: dict) -> pd.DataFrame:
 
 
 def definitions_table() -> pd.DataFrame:
-    rows = [{"figure": m.label, "unit": m.unit, "source": SOURCE_NAMES[m.table], "definition": m.definition} for m in MEASURES.values()]
-    rows += [{"figure": r.label, "unit": r.unit, "source": SOURCE_NAMES["stop_search"], "definition": r.definition} for r in RATES.values()]
-    return pd.DataFrame(rows)
+    """figure, unit, source, definition: every figure in the registry, its definition written from its declaration."""
+    return pd.DataFrame([{"figure": f.label, "unit": f.unit, "source": source_words(f), "definition": f.definition} for f in FIGURES.values()])

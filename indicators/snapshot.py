@@ -1,0 +1,254 @@
+"""The snapshot as the indicator layer sees it, and the queries the pages make of it.
+
+:meth:`Snapshot.load` reads the snapshot tables once and turns every :class:`Count` of
+the figure registry into a month x borough matrix over the months its source covers.
+After loading, a Snapshot is never changed: the app shares one per snapshot version
+between sessions (``st.cache_resource`` in ``ui/cached.py``), and every query below
+computes its answer from those matrices without storing anything.
+
+Coverage is the set of months a source actually holds: a gap is missing data, never
+zeros. A period is *complete* for a figure only when all its months are covered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.areas import Area, borough_codes
+from indicators.figures import FIGURES, TABLES, Count, Figure, Rate, count_behind
+from indicators.periods import BASES, Period, periods_between
+from loaders.snapshot_files import NOT_ASSIGNED, NOT_ASSIGNED_CODE, SNAPSHOT_DIR, read_geojson, read_manifest, read_table
+
+#: Population estimates further than this from a period's mid-year give no rate.
+MAX_POPULATION_YEARS_AWAY = 1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Tables read once per snapshot version; everything else is derived from them on demand."""
+
+    version: str
+    manifest: dict
+    figures: dict[str, Figure]
+    areas: pd.DataFrame
+    counts: dict[str, pd.DataFrame]  # count key -> covered month x borough-code counts
+    coverage: dict[str, pd.DatetimeIndex]  # source table -> months it holds
+    periods: dict[str, list[Period]]  # basis -> periods a user can pick, newest first
+    boundaries: dict  # borough GeoJSON (GSS_CODE, NAME), City of London included
+    bcu_outlines: dict  # BCU GeoJSON (BCU)
+    population: pd.DataFrame  # year, area_code, age, population, series (ONS mid-year estimates)
+    searches: pd.DataFrame  # stop_search: searches by month, borough and the source's categories
+    searched_people: pd.DataFrame  # stop_search_people: searches by month, borough, who was searched, categories
+    census_ethnicity: pd.DataFrame  # area_code, ethnic_group, population (Census 2021)
+    ons_homicide: pd.DataFrame  # month (last of the 12), measure, offences, edition: ONS police force area tables
+    published: pd.DataFrame  # published statements (loaders/published.py)
+
+    @classmethod
+    def load(cls, snapshot_dir: Path = SNAPSHOT_DIR, figures: dict[str, Figure] = FIGURES) -> Snapshot:
+        """Read the snapshot; ``figures`` is the registry to compute (tests pass variants)."""
+        manifest = read_manifest(snapshot_dir)
+        tables = {name: read_table(name, snapshot_dir) for name in TABLES}
+        coverage = {name: pd.DatetimeIndex(sorted(frame["month"].unique())) for name, frame in tables.items()}
+        counts = {}
+        for key, figure in figures.items():
+            if isinstance(figure, Count):
+                wide = figure.monthly(tables).pivot_table(index="month", columns="borough_code", values="value", aggfunc="sum", observed=True)
+                counts[key] = wide.reindex(coverage[figure.table], fill_value=0).fillna(0).astype("int64")
+        covered = [months for months in coverage.values() if len(months)]
+        first, last = min(m.min() for m in covered), max(m.max() for m in covered)
+        periods = {basis: sorted((p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last), reverse=True) for basis in BASES}
+        return cls(
+            manifest["version"], manifest, figures, read_table("areas", snapshot_dir), counts, coverage, periods,
+            read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir), read_table("population", snapshot_dir),
+            tables["stop_search"], read_table("stop_search_people", snapshot_dir), read_table("census_ethnicity", snapshot_dir),
+            read_table("ons_homicide", snapshot_dir), read_table("published_figures", snapshot_dir),
+        )  # fmt: skip
+
+    # ---- coverage -------------------------------------------------------------------------------
+
+    def figure(self, key: str) -> Figure:
+        return self.figures[key]
+
+    def months_covered(self, key: str) -> pd.DatetimeIndex:
+        return self.coverage[count_behind(self.figures[key]).table]
+
+    def data_through(self, key: str) -> pd.Timestamp | None:
+        months = self.months_covered(key)
+        return months.max() if len(months) else None
+
+    def covers(self, key: str, months: pd.DatetimeIndex) -> bool:
+        return bool(len(months)) and bool(months.isin(self.months_covered(key)).all())
+
+    def is_complete(self, key: str, period: Period) -> bool:
+        return self.covers(key, period.months())
+
+    def complete_periods(self, key: str, basis: str) -> list[Period]:
+        """The periods of the basis that the figure's source covers in full, oldest first."""
+        months = self.months_covered(key)
+        if not len(months):
+            return []
+        return [p for p in periods_between(months.min(), months.max(), basis) if self.is_complete(key, p)]
+
+    def selectable_periods(self, basis: str) -> list[Period]:
+        """Periods a user can pick: whole periods within the span of all sources, newest first."""
+        return self.periods[basis]
+
+    def source_of(self, key: str) -> dict:
+        """The manifest's source entry (title, publisher, url, licence, attribution) behind a figure."""
+        return self.manifest["tables"][count_behind(self.figures[key]).table]["source"]
+
+    def available(self, key: str, area: Area) -> bool:
+        """False when the figure has no data at all, or only a London total and area is not London."""
+        return len(self.months_covered(key)) > 0 and (area.level == "London" or not self.figures[key].london_only)
+
+    # ---- values ---------------------------------------------------------------------------------
+
+    def _series(self, key: str, area: Area) -> pd.Series:
+        """Monthly counts of a Count for the area over its covered months."""
+        wide = self.counts[key]
+        if not self.figures[key].london_only:
+            wide = wide[wide.columns.intersection(borough_codes(area, self.areas))]
+        return wide.sum(axis=1).astype("int64")
+
+    def monthly_counts(self, key: str, area: Area, months: pd.DatetimeIndex) -> np.ndarray | None:
+        """A Count's value in each of ``months`` for the area; None unless every month is covered."""
+        if not self.available(key, area) or not self.covers(key, months):
+            return None
+        return self._series(key, area).reindex(months).to_numpy(dtype="int64")
+
+    def value_over(self, key: str, area: Area, months: pd.DatetimeIndex) -> float | None:
+        """Sum over ``months`` (a rate: ratio of sums, in %); None unless every month is covered."""
+        figure = self.figures[key]
+        if isinstance(figure, Rate):
+            numerator, denominator = self.value_over(figure.numerator, area, months), self.value_over(figure.denominator, area, months)
+            return None if numerator is None or not denominator else 100 * numerator / denominator
+        counts = self.monthly_counts(key, area, months)
+        return None if counts is None else int(counts.sum())
+
+    def value(self, key: str, area: Area, period: Period) -> float | None:
+        """The figure over a whole period; None if the period is not complete."""
+        return self.value_over(key, area, period.months())
+
+    def monthly_series(self, key: str, area: Area) -> pd.DataFrame:
+        """month, value: every covered month (zeros included) for the area."""
+        months = self.months_covered(key)
+        figure = self.figures[key]
+        if isinstance(figure, Rate):
+            numerator, denominator = (self._series(k, area) for k in (figure.numerator, figure.denominator))
+            return pd.DataFrame({"month": months, "value": (100 * numerator / denominator.where(denominator > 0)).to_numpy()})
+        return pd.DataFrame({"month": months, "value": self._series(key, area).to_numpy()})
+
+    def monthly_with_rolling(self, key: str, area: Area) -> pd.DataFrame:
+        """month, value, rolling_12_month_average (mean of the 12 months ending in month; blank
+        for the first 11 and wherever the 12 months are not all covered)."""
+        series = self.monthly_series(key, area)
+        full = series.set_index("month").reindex(pd.date_range(series["month"].min(), series["month"].max(), freq="MS")) if len(series) else series.set_index("month")
+        rolling = full["value"].rolling(12).mean().round(2)
+        return series.assign(rolling_12_month_average=rolling.reindex(series["month"]).to_numpy())
+
+    def trend(self, key: str, area: Area, basis: str) -> list[tuple[str, float]]:
+        """(period key, value) for every complete period, oldest first: the scorecard's trend bars."""
+        periods = self.by_period(key, area, basis)
+        return [(row.period, row.value) for row in periods.itertuples() if row.complete]
+
+    # ---- rates per 100,000 residents ---------------------------------------------------------
+
+    def population_years(self) -> list[int]:
+        """Mid-years of the ONS estimates the snapshot holds."""
+        return sorted(int(year) for year in self.population["year"].unique())
+
+    def population_series_note(self) -> str:
+        """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
+        mid-2023 and mid-2024 are 2021-based', from the population table."""
+        by_series = self.population.groupby("series")["year"].unique()
+        parts = [f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}" for series, years in by_series.items()]
+        return "; ".join(parts)
+
+    def population_year(self, period: Period) -> tuple[int | None, str]:
+        """The ONS mid-year estimate used for a period: the 30 June inside it, else the nearest
+        year held if it is at most a year away (ties: the later); else (None, why not)."""
+        wanted = period.start.year if period.start.month <= 6 else period.start.year + 1
+        year = min(self.population_years(), key=lambda y: (abs(y - wanted), -y))
+        if abs(year - wanted) > MAX_POPULATION_YEARS_AWAY:
+            return None, f"no rate: no ONS estimate for mid-{wanted} or a year either side in the snapshot"
+        series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
+        return year, f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
+
+    def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
+        """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
+        codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
+        pop = self.population
+        return int(pop.loc[(pop["year"] == year) & pop["area_code"].isin(codes) & pop["age"].between(*ages), "population"].sum())
+
+    def rate_per_100k(self, key: str, area: Area, period: Period, count: float | None = None) -> tuple[float | None, str]:
+        """(count per 100,000 residents of the figure's ages, note on the population used);
+        pass ``count`` when it is already known."""
+        figure = self.figures[key]
+        count = self.value(key, area, period) if count is None else count
+        if figure.population_ages is None or count is None:
+            return None, ""
+        year, note = self.population_year(period)
+        if year is None:
+            return None, note
+        return 100_000 * count / self.residents(area, year, figure.population_ages), note
+
+    def by_period(self, key: str, area: Area, basis: str) -> pd.DataFrame:
+        """period, label, start, value, complete, months_with_data, rate_per_100k, population_used:
+        every period the data touch (value and rate only for complete periods)."""
+        columns = ["period", "label", "start", "value", "complete", "months_with_data", "rate_per_100k", "population_used"]
+        months = self.months_covered(key)
+        if not self.available(key, area):
+            return pd.DataFrame(columns=columns)
+        figure = self.figures[key]
+        rows = []
+        for period in periods_between(months.min(), months.max(), basis):
+            complete = self.is_complete(key, period)
+            value = self.value(key, area, period) if complete else None
+            rate, note = self.rate_per_100k(key, area, period, value) if complete else (None, "")
+            rows.append(
+                {
+                    "period": period.key, "label": period.label, "start": period.start,
+                    "value": None if value is None else (round(float(value), 2) if figure.is_rate else int(value)),
+                    "complete": complete, "months_with_data": int(period.months().isin(months).sum()),
+                    "rate_per_100k": None if rate is None else round(rate, 2), "population_used": note,
+                }
+            )  # fmt: skip
+        return pd.DataFrame(rows, columns=columns)
+
+    def borough_values(self, key: str, period: Period, per_100k: bool) -> pd.DataFrame:
+        """borough_code, borough, value (count or rate per 100,000) for the 32 boroughs: what the map colours."""
+        ranked = self.breakdown(key, period, "borough", per_100k)
+        column = "rate_per_100k" if per_100k else "value"
+        boroughs = self.areas[self.areas["borough_code"] != NOT_ASSIGNED_CODE][["borough_code", "borough"]]
+        return boroughs.merge(ranked[["area", column]].rename(columns={"area": "borough", column: "value"}), on="borough")
+
+    def breakdown(self, key: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
+        """area, value, residents, rate_per_100k for each BCU or borough (level 'bcu' | 'borough'),
+        largest first by count (or by rate), then the not-assigned row (no residents, no rate).
+
+        Only for counts with borough detail and a complete period; else empty.
+        """
+        figure = self.figures[key]
+        if not isinstance(figure, Count) or figure.london_only or not self.is_complete(key, period):
+            return pd.DataFrame(columns=["area", "value", "residents", "rate_per_100k"])
+        wide = self.counts[key]
+        per_code = wide[(wide.index >= period.start) & (wide.index < period.end)].sum()
+        areas = self.areas.assign(value=self.areas["borough_code"].map(per_code).fillna(0).astype("int64"))
+        column = "bcu" if level == "bcu" else "borough"
+        year, _ = self.population_year(period)
+        if figure.population_ages is not None and year is not None:
+            pop = self.population
+            residents = pop[(pop["year"] == year) & pop["age"].between(*figure.population_ages)].groupby("area_code")["population"].sum()
+            areas["residents"] = areas["borough_code"].map(residents)
+        else:
+            areas["residents"] = float("nan")
+        assigned = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].groupby(column, as_index=False)[["value", "residents"]].sum(min_count=1)
+        assigned["rate_per_100k"] = (100_000 * assigned["value"] / assigned["residents"]).round(2)
+        assigned = assigned.rename(columns={column: "area"}).sort_values(["rate_per_100k" if by_rate else "value", "area"], ascending=[False, True])
+        unassigned_count = int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())
+        unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [unassigned_count], "residents": [float("nan")], "rate_per_100k": [float("nan")]})
+        return pd.concat([assigned, unassigned], ignore_index=True)[["area", "value", "residents", "rate_per_100k"]]

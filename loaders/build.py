@@ -1,0 +1,504 @@
+"""Build the embedded snapshot: compact parquet tables of aggregated counts + manifest.json.
+
+The snapshot is what the dashboard reads (never the raw files). Each table keeps the
+categories its source publishes (method of killing, age group, object of search,
+outcome, ...), summed to counts by month and area; what a figure counts is declared in
+the indicator layer. ``manifest.json`` records, per table: its file, checksum, rows,
+first and last month, source and licence, and the checksums of the input files.
+``version`` is a hash of the tables' checksums (not of the build time), so identical
+inputs give the same version.
+
+The build is driven by one list, :data:`SOURCES`: a new source is one module in
+``loaders/`` and one entry there. A build writes into a temporary folder beside the
+snapshot and swaps it in only when every table is written; on any error the previous
+snapshot is left as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import publishers
+from loaders.borough_crime import FILE_PATTERNS as BOROUGH_CRIME_PATTERNS
+from loaders.borough_crime import load_borough_crime, recording_system_of
+from loaders.errors import SourceError
+from loaders.geography import BCU_TABLE, BOUNDARIES, BoroughLookup, PointLocator, bcu_outlines, load_boroughs, load_boundaries, simplify_boundaries
+from loaders.homicide_victims import FILE_PATTERN as HOMICIDE_PATTERN
+from loaders.homicide_victims import load_homicide_victims
+from loaders.knife_crime import FILE_PATTERNS as KNIFE_PATTERNS
+from loaders.knife_crime import load_knife_crime
+from loaders.ons_pfa import FILE_PATTERN as ONS_PFA_PATTERN
+from loaders.ons_pfa import load_ons_pfa
+from loaders.population import ETHNICITY_PATTERN, MYE_PATTERN, load_census_ethnicity, load_mid_year_estimates
+from loaders.published import FILE_PATTERN as PUBLISHED_PATTERN
+from loaders.published import load_published_figures
+from loaders.snapshot_files import (
+    MANIFEST,
+    NOT_ASSIGNED,
+    NOT_ASSIGNED_CODE,
+    PROJECT_ROOT,
+    SNAPSHOT_DIR,
+    read_geojson,
+    read_manifest,
+    read_table,
+    sha256_of,
+)
+from loaders.stop_search import (
+    API_JSON_PATTERN,
+    CSV_PATTERN,
+    DEDUP_PATTERN,
+    THIRD_PARTY_PATTERN,
+    load_dedup_copy,
+    load_monthly_searches_by_object,
+    load_stop_search,
+    month_of_file,
+)
+
+DEFAULT_RAW_DIR = PROJECT_ROOT.parent / "shared" / "data" / "raw"
+#: Major categories of the borough-level crime file kept whole in the snapshot (every minor category in them).
+BOROUGH_CRIME_MAJOR_CATEGORIES = ["VIOLENCE AGAINST THE PERSON", "POSSESSION OF WEAPONS", "ROBBERY"]
+#: A month of the cleaned third-party stop-and-search copy is used only when it holds at least
+#: this share of the complete monthly count (the copy runs ~1.5% low by design; a month missing
+#: the Met's records holds ~1-2%).
+DEDUP_MIN_SHARE = 0.95
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Table:
+    """One snapshot table and what the manifest says about it."""
+
+    name: str
+    frame: pd.DataFrame | dict  # a dict is GeoJSON, written as <name without _geojson>.geojson
+    source: publishers.Source
+    inputs: list[Path]
+    notes: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Geography:
+    boroughs: pd.DataFrame
+    boundaries: dict
+
+    @property
+    def lookup(self) -> BoroughLookup:
+        return BoroughLookup(self.boroughs)
+
+    @property
+    def locator(self) -> PointLocator:
+        return PointLocator(self.boundaries)
+
+    def areas_table(self) -> pd.DataFrame:
+        """The 32 boroughs plus the explicit not-assigned area."""
+        unassigned = pd.DataFrame({"borough_code": [NOT_ASSIGNED_CODE], "borough": [NOT_ASSIGNED], "bcu": [NOT_ASSIGNED]})
+        return pd.concat([self.boroughs, unassigned], ignore_index=True).astype("string")
+
+
+@dataclass
+class BuildContext:
+    """What each source's build step gets: the raw folder, the geography, progress, and the
+    frames of the tables built before it (in :data:`SOURCES` order)."""
+
+    raw_dir: Path
+    geography: Geography
+    progress: Progress
+    built: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _find(raw_dir: Path, patterns: list[str] | str) -> list[Path]:
+    patterns = [patterns] if isinstance(patterns, str) else patterns
+    return sorted({p for pattern in patterns for p in raw_dir.glob(pattern) if p.is_file()})
+
+
+def _newest(paths: list[Path], load: Callable[[Path], pd.DataFrame]) -> tuple[Path, pd.DataFrame]:
+    """Of several vintages of one source, the one reaching the latest month (ties: more rows, then parquet)."""
+    loaded = [(p, load(p)) for p in paths]
+    return max(loaded, key=lambda item: (item[1]["month"].max(), len(item[1]), item[0].suffix == ".parquet", item[0].name))
+
+
+def _required(raw_dir: Path, patterns: list[str] | str, what: str) -> list[Path]:
+    files = _find(raw_dir, patterns)
+    if not files:
+        raise SourceError(raw_dir, f"no {what} file matching {patterns}")
+    return files
+
+
+# ---- one function per source: raw folder -> snapshot tables --------------------------------------
+
+
+def geography_from_raw(raw_dir: Path) -> Geography:
+    return Geography(load_boroughs(raw_dir), simplify_boundaries(load_boundaries(raw_dir)))
+
+
+def geography_tables(context: BuildContext) -> list[Table]:
+    inputs = [context.raw_dir / BCU_TABLE, context.raw_dir / BOUNDARIES]
+    geography = context.geography
+    return [
+        Table("areas", geography.areas_table(), publishers.GEOGRAPHY, inputs, "32 boroughs, their BCU, and the not-assigned area."),
+        Table("boroughs_geojson", geography.boundaries, publishers.GEOGRAPHY, inputs, "Borough boundaries simplified to about 30 m, WGS84."),
+        Table(
+            "bcus_geojson",
+            bcu_outlines(geography.boundaries, geography.boroughs),
+            publishers.GEOGRAPHY,
+            inputs,
+            "The 12 BCUs: unions of their boroughs.",
+        ),
+    ]
+
+
+def population_tables(context: BuildContext) -> list[Table]:
+    mye_files = _required(context.raw_dir, MYE_PATTERN, "ONS mid-year estimates")
+    ethnicity_files = _required(context.raw_dir, ETHNICITY_PATTERN, "Census 2021 ethnic group")
+    estimates = pd.concat([load_mid_year_estimates(p) for p in mye_files], ignore_index=True)
+    by_series = estimates.groupby("series")["year"].unique()
+    series_note = "; ".join(f"{series}: {', '.join(f'mid-{y}' for y in sorted(years))}" for series, years in by_series.items())
+    return [
+        Table(
+            "population",
+            estimates.sort_values(["year", "area_code", "age"]).reset_index(drop=True),
+            publishers.POPULATION,
+            mye_files,
+            f"Mid-year estimates by single year of age ({series_note}).",
+            {"years": sorted(int(y) for y in estimates["year"].unique())},
+        ),
+        Table(
+            "census_ethnicity",
+            load_census_ethnicity(ethnicity_files[0]),
+            publishers.POPULATION,
+            ethnicity_files[:1],
+            "Census 2021, 5 high-level groups.",
+        ),
+    ]
+
+
+def homicide_tables(context: BuildContext) -> list[Table]:
+    files = _required(context.raw_dir, HOMICIDE_PATTERN, "homicide victims")
+    path, victims = _newest(files, lambda p: load_homicide_victims(p, context.geography.lookup))
+    key = list(victims.columns)
+    counts = victims.groupby(key, observed=True, as_index=False).size().rename(columns={"size": "victims"})
+    counts = counts.sort_values(key).reset_index(drop=True)
+    return [
+        Table("homicide_victims", counts, publishers.HOMICIDE_VICTIMS, [path], "Victims by recorded month, by every category the source publishes.")
+    ]
+
+
+def knife_tables(context: BuildContext) -> list[Table]:
+    files = _required(context.raw_dir, KNIFE_PATTERNS, "knife crime")
+    path, knife = _newest(files, lambda p: load_knife_crime(p, context.geography.lookup))
+    return [Table("knife_crime", knife, publishers.KNIFE_CRIME, [path], "Borough rows only, zero-filled.")]
+
+
+def borough_crime_tables(context: BuildContext) -> list[Table]:
+    chosen: dict[str, Path] = {}
+    for path in sorted(_required(context.raw_dir, BOROUGH_CRIME_PATTERNS, "borough-level crime"), key=lambda p: p.suffix != ".parquet"):
+        chosen.setdefault(recording_system_of(path), path)  # parquet before its CSV copy
+    crime = load_borough_crime(sorted(chosen.values()), context.geography.lookup)
+    kept = crime[crime["major_category"].isin(BOROUGH_CRIME_MAJOR_CATEGORIES)].reset_index(drop=True)
+    return [
+        Table(
+            "borough_crime",
+            kept,
+            publishers.BOROUGH_CRIME,
+            sorted(chosen.values()),
+            f"Offences recorded per month, every minor category of {', '.join(BOROUGH_CRIME_MAJOR_CATEGORIES)}; CRIS to Feb 2024, CONNECT from Mar 2024.",
+            {"major_categories": BOROUGH_CRIME_MAJOR_CATEGORIES},
+        )
+    ]
+
+
+def ons_homicide_tables(context: BuildContext) -> list[Table]:
+    """Every edition of the ONS police force area tables in the raw folder (one row per edition and measure)."""
+    files = _find(context.raw_dir, ONS_PFA_PATTERN)
+    editions = [load_ons_pfa(p) for p in files]
+    if editions:
+        table = pd.concat(editions, ignore_index=True).sort_values(["year_ending", "measure"]).reset_index(drop=True)
+        duplicated = table.duplicated(["year_ending", "measure"])
+        if duplicated.any():
+            raise SourceError(context.raw_dir / "homicide", f"two files give the {table.loc[duplicated, 'edition'].iloc[0]} edition")
+        note = "Metropolitan Police homicide offences (Table P1) and knife-involved homicide offences (Table P5, Homicide Index), by edition."
+    else:
+        table = pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in {
+                    "year_ending": "datetime64[ns]",
+                    "area_code": "string",
+                    "measure": "string",
+                    "offences": "int64",
+                    "edition": "string",
+                }.items()
+            }
+        )
+        note = f"No file matching {ONS_PFA_PATTERN} in the raw folder."
+    table = table.rename(columns={"year_ending": "month"})  # the last month of each edition's 12
+    return [Table("ons_homicide", table, publishers.ONS_PFA, files, note)]
+
+
+SEARCH_KEY = ["month", "borough_code", "legislation", "object_of_search", "outcome", "outcome_linked_to_object"]
+PEOPLE_KEY = [*SEARCH_KEY[:-1], "age_range", "gender", "self_defined_ethnicity", "officer_defined_ethnicity"]
+
+
+def stop_search_tables(context: BuildContext) -> list[Table]:
+    """Record-level months, by the categories data.police.uk publishes.
+
+    Each month comes from the best copy the raw folder holds: an archive CSV, else the API
+    JSON fetched by a refresh, else the cleaned third-party copy, when that month holds at
+    least :data:`DEDUP_MIN_SHARE` of the complete count (third-party monthly counts). The
+    partial API copies in the shared raw folder are deliberately not matched.
+    """
+    raw_dir, locator = context.raw_dir, context.geography.locator
+    complete_counts = context.built["stop_search_by_object_third_party"].groupby("month")["searches"].sum()
+    by_month: dict[pd.Timestamp, Path] = {}
+    for path in _find(raw_dir, DEDUP_PATTERN) + _find(raw_dir, API_JSON_PATTERN) + _find(raw_dir, CSV_PATTERN):  # later wins
+        month = month_of_file(path)
+        if month is not None:
+            by_month[month] = path
+    searches, people, refused, from_copy, never_linked = [], [], [], [], []
+    for number, (month, path) in enumerate(sorted(by_month.items()), start=1):
+        context.progress(f"stop and search {month:%Y-%m} ({number}/{len(by_month)})")
+        if path.match(DEDUP_PATTERN.split("/")[-1]):
+            records, rows = load_dedup_copy(path, locator)
+            complete = complete_counts.get(month)
+            if complete is None or rows < DEDUP_MIN_SHARE * complete:
+                refused.append(f"{month:%Y-%m} ({rows:,} rows against {'no complete count' if complete is None else f'{complete:,}'})")
+                continue
+            from_copy.append(f"{month:%Y-%m}")
+        else:
+            records = load_stop_search(path, locator)
+        linked = records["outcome_linked_to_object"]
+        if not linked.fillna(False).any():
+            never_linked.append(f"{month:%Y-%m}")
+        records["outcome_linked_to_object"] = linked.map({True: "true", False: "false"}).astype("string").fillna("not recorded")
+        searches.append(_count(records, SEARCH_KEY))
+        people.append(_count(records, PEOPLE_KEY))
+    inputs = sorted(p for m, p in by_month.items() if f"{m:%Y-%m}" not in {r[:7] for r in refused})
+    notes = []
+    if from_copy:
+        notes.append(
+            f"{len(from_copy)} month(s) ({from_copy[0]} to {from_copy[-1]}) come from a third party's cleaned copy of data.police.uk "
+            "(GitHub MuhammadIbneRafiq/dc2-33): identical rows were removed upstream, so counts run about 1.5% low; the City of London "
+            "Police's records were separated approximately; self-defined and officer-defined ethnicity are not in that copy."
+        )
+    if refused:
+        notes.append(f"Months refused as incomplete against the complete monthly counts: {'; '.join(refused)}.")
+    if never_linked:
+        notes.append(
+            f"No outcome is marked as linked to the object of the search in {len(never_linked)} month(s); linked-outcome figures are not reliable there."
+        )
+    if not inputs:
+        notes.append("No complete record-level stop-and-search months in the raw folder.")
+    note = " ".join(notes)
+    extra = {"months_from_third_party_copy": from_copy, "months_refused": refused}
+    return [
+        Table("stop_search", _concat(searches, SEARCH_KEY), publishers.STOP_SEARCH, inputs, note, extra),
+        Table("stop_search_people", _concat(people, PEOPLE_KEY), publishers.STOP_SEARCH, inputs, note, extra),
+    ]
+
+
+def _count(records: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    frame = records[key].copy()
+    for column in key:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("string").fillna("not recorded")
+    return frame.groupby(key, observed=True, dropna=False, as_index=False).size().rename(columns={"size": "searches"})
+
+
+def _concat(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
+    if not frames:
+        columns = dict.fromkeys(key, "string") | {"month": "datetime64[ns]", "searches": "int64"}
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    return pd.concat(frames, ignore_index=True).sort_values(key).reset_index(drop=True)
+
+
+def stop_search_third_party_tables(context: BuildContext) -> list[Table]:
+    """Optional source: an empty table (with its columns) when the raw folder lacks it."""
+    files = _find(context.raw_dir, THIRD_PARTY_PATTERN)
+    if files:
+        counts = load_monthly_searches_by_object(files[0])
+        note = "All London searches per month by object of search; no outcomes, no areas; may include City of London Police (1-3%)."
+    else:
+        counts = pd.DataFrame(
+            {"month": pd.Series(dtype="datetime64[ns]"), "object_of_search": pd.Series(dtype="string"), "searches": pd.Series(dtype="int64")}
+        )
+        note = f"No file matching {THIRD_PARTY_PATTERN} in the raw folder."
+    return [Table("stop_search_by_object_third_party", counts, publishers.STOP_SEARCH_THIRD_PARTY, files, note)]
+
+
+def published_tables(context: BuildContext) -> list[Table]:
+    files = _required(context.raw_dir, PUBLISHED_PATTERN, "published figures")
+    return [
+        Table(
+            "published_figures",
+            load_published_figures(files[0]),
+            publishers.PUBLISHED,
+            files[:1],
+            "Figures as stated, with their quotes; not re-derived.",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class SourceBuild:
+    """One public source: the step that turns its raw files into snapshot tables.
+
+    ``tables`` names what the step writes; ``refreshed`` is False for sources the live
+    refresh does not download (their tables are carried over from the previous snapshot
+    when the raw folder lacks them).
+    """
+
+    name: str
+    step: Callable[[BuildContext], list[Table]]
+    tables: tuple[str, ...]
+    refreshed: bool = True
+
+
+#: Every source, in build order (a step may read the tables of the steps before it).
+SOURCES = [
+    SourceBuild("geography", geography_tables, ("areas", "boroughs_geojson", "bcus_geojson"), refreshed=False),
+    SourceBuild("population", population_tables, ("population", "census_ethnicity"), refreshed=False),
+    SourceBuild("homicide victims", homicide_tables, ("homicide_victims",)),
+    SourceBuild("knife crime", knife_tables, ("knife_crime",)),
+    SourceBuild("borough-level recorded crime", borough_crime_tables, ("borough_crime",)),
+    SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), refreshed=False),
+    SourceBuild("third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), refreshed=False),
+    SourceBuild("stop and search", stop_search_tables, ("stop_search", "stop_search_people")),
+    SourceBuild("published figures", published_tables, ("published_figures",), refreshed=False),
+]
+
+
+# ---- writing, manifest, swap ---------------------------------------------------------------------
+
+
+def _months(frame: pd.DataFrame) -> tuple[str | None, str | None]:
+    if "month" not in frame.columns or frame.empty:
+        return None, None
+    return frame["month"].min().strftime("%Y-%m"), frame["month"].max().strftime("%Y-%m")
+
+
+def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict) -> dict:
+    """Write parquet (and GeoJSON) files and manifest.json into out_dir; return the manifest."""
+    entries = dict(carried)
+    for table in tables:
+        if isinstance(table.frame, dict):
+            target = out_dir / f"{table.name.removesuffix('_geojson')}.geojson"
+            target.write_text(json.dumps(table.frame, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+            rows = len(table.frame["features"])
+            first, last = None, None
+        else:
+            target = out_dir / f"{table.name}.parquet"
+            table.frame.to_parquet(target, index=False, compression="zstd")
+            rows = len(table.frame)
+            first, last = _months(table.frame)
+        entries[table.name] = {
+            "file": target.name,
+            "sha256": sha256_of(target),
+            "rows": rows,
+            "first_month": first,
+            "last_month": last,
+            "source": table.source.as_dict(),
+            "inputs": [{"file": str(p.relative_to(raw_dir)), "sha256": sha256_of(p)} for p in table.inputs],
+            "notes": table.notes,
+            **table.extra,
+        }
+    for name, entry in carried.items():
+        shutil.copy2(Path(entry["_from"]) / entry["file"], out_dir / entry["file"])
+        entries[name] = {k: v for k, v in entry.items() if k != "_from"}
+    entries = dict(sorted(entries.items()))
+    version = hashlib.sha256("".join(e["sha256"] for e in entries.values()).encode()).hexdigest()[:16]
+    manifest = {"version": version, "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "tables": entries}
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return manifest
+
+
+def build_into(raw_dir: Path, out_dir: Path, static_from: Path | None = None, progress: Progress = lambda _: None) -> dict:
+    """Build every source in :data:`SOURCES` from raw_dir into the (empty) out_dir.
+
+    Sources the refresh does not download come from raw_dir when it has the geography,
+    else (refresh on a machine without the raw folder) they are copied unchanged from
+    the snapshot ``static_from``.
+    """
+    raw_dir = Path(raw_dir)
+    carried: dict = {}
+    from_raw = (raw_dir / BCU_TABLE).exists()
+    if from_raw:
+        geography = geography_from_raw(raw_dir)
+    elif static_from is not None:
+        geography = load_geography(static_from)
+        old = read_manifest(static_from)["tables"]
+        for source in SOURCES:
+            if not source.refreshed:
+                carried |= {name: old[name] | {"_from": str(static_from)} for name in source.tables if name in old}
+    else:
+        raise SourceError(raw_dir / BCU_TABLE, "geography files not found and no snapshot to take them from")
+    context = BuildContext(raw_dir, geography, progress)
+    if static_from is not None:
+        context.built |= {name: read_table(name, static_from) for name, entry in carried.items() if entry["file"].endswith(".parquet")}
+    tables: list[Table] = []
+    for source in SOURCES:
+        if not source.refreshed and not from_raw:
+            continue
+        progress(source.name)
+        built = source.step(context)
+        context.built |= {t.name: t.frame for t in built if isinstance(t.frame, pd.DataFrame)}
+        tables += built
+    progress("writing snapshot")
+    return write_tables(tables, out_dir, raw_dir, carried)
+
+
+def build_snapshot(raw_dir: Path, snapshot_dir: Path = SNAPSHOT_DIR, static_from: Path | None = None, progress: Progress = lambda _: None) -> dict:
+    """Build into a temporary folder, then swap it in; the old snapshot survives any failure."""
+    snapshot_dir = Path(snapshot_dir)
+    snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".snapshot-build-", dir=snapshot_dir.parent))
+    try:
+        manifest = build_into(raw_dir, staging, static_from, progress)
+        staging.chmod(0o755)
+        swap_in(staging, snapshot_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def swap_in(staging: Path, snapshot_dir: Path) -> None:
+    """Replace snapshot_dir by staging with two renames; the old copy is removed last."""
+    retired = snapshot_dir.with_name(f".snapshot-old-{datetime.now():%Y%m%d%H%M%S%f}")
+    if snapshot_dir.exists():
+        snapshot_dir.rename(retired)
+    staging.rename(snapshot_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def compare_snapshots(expected_dir: Path, built_dir: Path) -> list[str]:
+    """Differences between two snapshots: files whose bytes differ, and manifest fields (build time aside)."""
+    differences = []
+    names = {p.name for p in Path(expected_dir).iterdir()} | {p.name for p in Path(built_dir).iterdir()}
+    for name in sorted(names - {MANIFEST}):
+        a, b = Path(expected_dir) / name, Path(built_dir) / name
+        if not a.exists() or not b.exists():
+            differences.append(f"{name}: only in {'the new build' if b.exists() else 'the committed snapshot'}")
+        elif sha256_of(a) != sha256_of(b):
+            differences.append(f"{name}: bytes differ")
+    old, new = read_manifest(expected_dir), read_manifest(built_dir)
+    for name in sorted(set(old["tables"]) | set(new["tables"])):
+        for key in sorted(set(old["tables"].get(name, {})) | set(new["tables"].get(name, {}))):
+            before, after = old["tables"].get(name, {}).get(key), new["tables"].get(name, {}).get(key)
+            if before != after:
+                differences.append(f"manifest {name}.{key}: {before!r} -> {after!r}")
+    return differences
+
+
+def load_geography(snapshot_dir: Path = SNAPSHOT_DIR) -> Geography:
+    areas = read_table("areas", snapshot_dir)
+    boroughs = areas[areas["borough_code"] != NOT_ASSIGNED_CODE].reset_index(drop=True)
+    return Geography(boroughs, read_geojson("boroughs_geojson", snapshot_dir))

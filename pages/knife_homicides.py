@@ -1,9 +1,0 @@
-"""Claim 1 of the letter, checked: see ui/claim_page.py."""
-
-from ui.entry import ensure_entrypoint
-
-ensure_entrypoint()
-
-from ui.claim_page import render
-
-render("knife-homicides")
