@@ -16,7 +16,7 @@ if __name__ == "__main__":
     from ui import cached
     from ui.pages import navigation
 
-    st.set_page_config(page_title="London knife-crime claims, checked", page_icon=":material/search:", layout="wide")
+    st.set_page_config(page_title="London knife-crime claims, checked", layout="wide")  # no page_icon: a Material icon favicon is fetched from Google
     try:
         cached.snapshot()
     except SourceError as err:

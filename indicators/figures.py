@@ -69,7 +69,9 @@ class IsNot:
     values: tuple[str, ...]
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
-        return ~Is(self.column, self.values).mask(frame)
+        """A missing value is neither one of ``values`` nor something else: False."""
+        values = frame[self.column].astype("string")
+        return (values.notna() & ~values.isin(self.values)).fillna(False).astype(bool)
 
     def describe(self) -> str:
         return f"{COLUMN_WORDS.get(self.column, self.column)} is not {_quoted(self.values)}"

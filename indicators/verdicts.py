@@ -212,6 +212,11 @@ def _own_figure(snapshot: Snapshot, claim: Claim, area: Area, period: Period, co
         reason += f"; {change.describe()}"
     if against:
         reason += f"; but {'; '.join(against)}"
+    beside = [key for key in claim.context if snapshot.figure(key).is_rate]  # e.g. the rate per search beside a count
+    for key in beside:
+        now, before = snapshot.value_over(key, area, now_months), snapshot.value_over(key, area, before_months)
+        if now is not None and before is not None:
+            reason += f". Beside it, {describe(snapshot, key, now, before, now_label, before_label)[0].lower()}{describe(snapshot, key, now, before, now_label, before_label)[1:]}"
     return Rung(1 if whole else 2, label, figure.label, before_label, now_label, previous, current, verdict, reason + ".", change, (), figure.format(current), figure.format(previous))
 
 

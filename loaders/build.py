@@ -354,27 +354,38 @@ class SourceBuild:
 
     ``tables`` names what the step writes; ``refreshed`` is False for sources the live
     refresh does not download (their tables are carried over from the previous snapshot
-    when the raw folder lacks them).
+    when the raw folder lacks them); ``kept_on_refresh`` are the raw-folder files (globs) a
+    refresh copies beside its downloads because no live address serves them.
     """
 
     name: str
     step: Callable[[BuildContext], list[Table]]
     tables: tuple[str, ...]
     refreshed: bool = True
+    kept_on_refresh: tuple[str, ...] = ()
 
 
 #: Every source, in build order (a step may read the tables of the steps before it).
 SOURCES = [
-    SourceBuild("geography", geography_tables, ("areas", "boroughs_geojson", "bcus_geojson"), refreshed=False),
-    SourceBuild("population", population_tables, ("population", "census_ethnicity"), refreshed=False),
+    SourceBuild("geography", geography_tables, ("areas", "boroughs_geojson", "bcus_geojson"), False, (BCU_TABLE, BOUNDARIES)),
+    SourceBuild("population", population_tables, ("population", "census_ethnicity"), False, (MYE_PATTERN, ETHNICITY_PATTERN)),
     SourceBuild("homicide victims", homicide_tables, ("homicide_victims",)),
     SourceBuild("knife crime", knife_tables, ("knife_crime",)),
     SourceBuild("borough-level recorded crime", borough_crime_tables, ("borough_crime",)),
-    SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), refreshed=False),
-    SourceBuild("third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), refreshed=False),
-    SourceBuild("stop and search", stop_search_tables, ("stop_search", "stop_search_people")),
-    SourceBuild("published figures", published_tables, ("published_figures",), refreshed=False),
+    SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), False, (ONS_PFA_PATTERN,)),
+    SourceBuild("third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), False, (THIRD_PARTY_PATTERN,)),
+    SourceBuild("stop and search", stop_search_tables, ("stop_search", "stop_search_people"), True, (DEDUP_PATTERN,)),
+    SourceBuild("published figures", published_tables, ("published_figures",), False, (PUBLISHED_PATTERN,)),
 ]
+
+
+def copy_kept_files(static_raw_dir: Path, raw_dir: Path) -> None:
+    """Copy into a refresh's raw folder the files no live address serves (``kept_on_refresh``)."""
+    for source in SOURCES:
+        for path in _find(static_raw_dir, list(source.kept_on_refresh)):
+            target = raw_dir / path.relative_to(static_raw_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 # ---- writing, manifest, swap ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import requests
 
-from loaders.build import build_snapshot
+from loaders.build import build_snapshot, copy_kept_files
 from loaders.snapshot_files import SNAPSHOT_DIR
 
 CKAN_PACKAGE_SHOW = "https://data.london.gov.uk/api/action/package_show?id={dataset}"
@@ -49,7 +49,6 @@ DATASTORE_FILES = [
     DatastoreFile("exy3m", "Borough Level Crime (Historical)", None, "homicide/mps_borough_level_crime_historical_live.csv"),
     DatastoreFile("exy3m", "Borough Level Crime", "Historical", "homicide/mps_borough_level_crime_recent_live.csv"),
 ]
-STATIC_FOLDERS = ["geo", "population", "stop_search/derived_third_party_elliottkte"]
 
 
 class RefreshError(RuntimeError):
@@ -192,8 +191,9 @@ def refresh(
 ) -> dict:
     """Download, validate, rebuild and swap in; returns the new manifest.
 
-    Geography, population and the third-party search counts are not refreshed: they come
-    from ``static_raw_dir`` when it holds them, else from the current snapshot.
+    Sources with no live address (geography, population, ONS tables, published figures,
+    third-party copies; see ``loaders.build.SOURCES``) come from ``static_raw_dir`` when it
+    holds them, else from the current snapshot.
     """
     downloader = downloader or Downloader()
     staging = Path(tempfile.mkdtemp(prefix="knife-claims-download-"))
@@ -201,9 +201,7 @@ def refresh(
         download_sources(downloader, staging, first_month)
         has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
         if has_static:
-            for folder in STATIC_FOLDERS:
-                if (Path(static_raw_dir) / folder).is_dir():
-                    shutil.copytree(Path(static_raw_dir) / folder, staging / folder)
+            copy_kept_files(Path(static_raw_dir), staging)
         return build_snapshot(staging, snapshot_dir, static_from=None if has_static else snapshot_dir, progress=downloader.progress)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from indicators.data import Snapshot
 from streamlit.testing.v1 import AppTest
 
 from indicators.areas import Area
 from indicators.export import export_table
+from indicators.snapshot import Snapshot
 from loaders.snapshot_files import PROJECT_ROOT, SNAPSHOT_DIR
 from tests.conftest import RAW
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from indicators.data import Snapshot
 from scipy.stats import binomtest
 from streamlit.testing.v1 import AppTest
 
 from indicators.areas import Area
 from indicators.export import changes_table
 from indicators.periods import parse_period
+from indicators.snapshot import Snapshot
 from indicators.stop_search import by_power, disproportionality
 from loaders.build import build_into
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, RAW

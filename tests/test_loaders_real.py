@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import Counter
 
 import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from indicators.figures import ARREST, POSITIVE_OUTCOME, WEAPONS_SEARCH
 from loaders.borough_crime import load_borough_crime
 from loaders.geography import NOT_ASSIGNED_CODE
 from loaders.homicide_victims import load_homicide_victims
@@ -250,10 +250,11 @@ def test_api_json_matches_independent_count(locator):
     expected_weapons = sum(r["object_of_search"] in weapon_objects or "section 60" in (r["legislation"] or "") for r in records)
     expected_positive = sum(bool(r["outcome"]) and r["outcome"] != "A no further action disposal" for r in records)
     assert len(searches) == len(records) == 3389
-    assert searches.weapons_search.sum() == expected_weapons
-    assert searches.positive_outcome.sum() == expected_positive
+    # The indicator layer's declared selections, applied to the loaded records:
+    assert WEAPONS_SEARCH.mask(searches).sum() == expected_weapons
+    assert POSITIVE_OUTCOME.mask(searches).sum() == expected_positive
     assert searches.month.eq(pd.Timestamp("2024-11-01")).all()
-    assert Counter(searches.outcome.astype(str))["Arrest"] == searches.arrest.sum()
+    assert ARREST.mask(searches).sum() == sum(r["outcome"] == "Arrest" for r in records)
 
 
 def test_archive_csv_layout_gives_same_frame_as_api(tmp_path, locator):
@@ -303,10 +304,10 @@ def test_archive_csv_layout_gives_same_frame_as_api(tmp_path, locator):
     json_path = tmp_path / "2025-01.json"
     json_path.write_text(json.dumps(records))
     from_csv, from_json = load_stop_search(csv_path, locator), load_stop_search(json_path, locator)
-    columns = ["datetime", "month", "outcome", "borough_code", "weapons_search", "positive_outcome", "outcome_linked_to_object", "latitude"]
+    columns = ["datetime", "month", "outcome", "borough_code", "legislation", "object_of_search", "outcome_linked_to_object", "latitude"]
     pd.testing.assert_frame_equal(
-        from_csv[columns].astype({"outcome": str, "borough_code": str}),
-        from_json[columns].astype({"outcome": str, "borough_code": str}),
+        from_csv[columns].astype({"outcome": str, "borough_code": str, "legislation": str, "object_of_search": str}),
+        from_json[columns].astype({"outcome": str, "borough_code": str, "legislation": str, "object_of_search": str}),
     )
 
 

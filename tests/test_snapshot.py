@@ -38,9 +38,14 @@ def test_manifest_describes_every_table(fresh_build):
     assert tables["knife_crime"]["first_month"] == "2022-03" and tables["knife_crime"]["last_month"] == "2026-02"
     assert tables["homicide_victims"]["last_month"] == "2024-03"
     assert tables["borough_crime"]["last_month"] == "2026-02"
-    assert tables["stop_search"]["rows"] == 0 and "refresh" in tables["stop_search"]["notes"]
+    assert (tables["stop_search"]["first_month"], tables["stop_search"]["last_month"]) == ("2023-04", "2024-08")
+    assert "about 1.5% low" in tables["stop_search"]["notes"] and "separated approximately" in tables["stop_search"]["notes"]
+    assert [m[:7] for m in tables["stop_search"]["months_refused"]] == ["2024-09", "2024-10", "2024-11", "2024-12", "2025-01", "2025-02"]
+    assert tables["ons_homicide"]["first_month"] == "2023-12" and tables["ons_homicide"]["last_month"] == "2024-12"
+    assert tables["published_figures"]["rows"] == 15
     for name, entry in tables.items():
-        assert "Open Government Licence" in entry["source"]["licence"], name
+        licence = entry["source"]["licence"]
+        assert "Open Government Licence" in licence or (name == "published_figures" and "attribution" in licence), name
         assert all(len(i["sha256"]) == 64 for i in entry["inputs"]), name
         assert entry["inputs"] or entry["rows"] == 0, name
         assert sha256_of(fresh_build / entry["file"]) == entry["sha256"]

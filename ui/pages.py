@@ -20,12 +20,13 @@ def claim_page_of(claim: Claim) -> st.Page:
 
 
 def navigation() -> dict[str, list[st.Page]]:
+    """The menu. Pages carry no icons: Streamlit would use the page's icon as the favicon, fetched from Google."""
     return {
-        "Overview": [st.Page("pages/scorecard.py", title="Scorecard", icon=":material/dashboard:", default=True)],
+        "Overview": [st.Page("pages/scorecard.py", title="Scorecard", default=True)],
         "The claims": [claim_page_of(claim) for claim in CLAIMS],
         "Beyond the headline": [
-            st.Page("pages/letter.py", title="Every claim in the letter", icon=":material/checklist:"),
-            st.Page("pages/stop_search.py", title="Stop and search in depth", icon=":material/search:"),
+            st.Page("pages/letter.py", title="Every claim in the letter"),
+            st.Page("pages/stop_search.py", title="Stop and search in depth"),
         ],
-        "About the data": [st.Page("pages/sources.py", title="Sources and methods", icon=":material/menu_book:")],
+        "About the data": [st.Page("pages/sources.py", title="Sources and methods")],
     }
