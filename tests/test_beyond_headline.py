@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import shutil
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from scipy.stats import binomtest
+import statsmodels.api as sm
 from streamlit.testing.v1 import AppTest
 
 from indicators.areas import Area
@@ -21,8 +23,8 @@ from indicators.periods import parse_period
 from indicators.snapshot import Snapshot
 from indicators.stop_search import by_power, disproportionality
 from loaders.build import build_into
-from tests.conftest import API_JSON_DIR, CRIME_RECENT, RAW
-from tests.test_app import bcu_codes, frame_with, open_app
+from tests.conftest import API_JSON_DIR, CRIME_RECENT, KNIFE_CSV, RAW
+from tests.test_app import NON_DA, bcu_codes, frame_with, go_to, open_app, snapshot_knife_total
 
 LONDON = Area("London", "London")
 
@@ -71,25 +73,46 @@ def test_map_values_cover_the_32_boroughs(snapshot):
     assert values["value"].sum() + unassigned == 1224
 
 
-def test_changes_export_matches_scipy(snapshot):
+def raw_monthly_knife_victims(first: str, last: str) -> list[int]:
+    """London non-DA knife injury victims per month from the raw CSV, with the csv module (borough rows only)."""
+    totals: Counter = Counter()
+    with open(KNIFE_CSV, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["area_type"] == "Borough" and row["crime_subtype"] == NON_DA and row["measure"] == "Offences" and first <= row["month_year"][:7] <= last:
+                totals[row["month_year"][:7]] += int(row["count"])
+    return [totals[m] for m in sorted(totals)]
+
+
+def statsmodels_change(current: list[int], previous: list[int]) -> tuple[float, float, float]:
+    counts = np.array(previous + current)
+    design = sm.add_constant(np.r_[np.zeros(len(previous)), np.ones(len(current))])
+    fit = sm.GLM(counts, design, family=sm.families.Poisson()).fit(scale="X2")
+    low, high = np.exp(fit.conf_int()[1])
+    return float(low), float(high), float(fit.scale)
+
+
+def test_changes_export_matches_statsmodels_on_raw_counts(snapshot):
+    previous, current = raw_monthly_knife_victims("2023-04", "2024-03"), raw_monthly_knife_victims("2024-04", "2025-03")
+    assert (sum(previous), sum(current)) == (1292, 1224)
+    low, high, scale = statsmodels_change(current, previous)
     changes = changes_table(snapshot, LONDON, "fy")
     row = changes[(changes.measure == "knife_injury_victims_under_25_non_da") & (changes.period == "FY2024/25")].iloc[0]
-    interval = binomtest(1224, 1224 + 1292).proportion_ci(method="exact")
-    assert row["ci95_low"] == pytest.approx(interval.low / (1 - interval.low), abs=1e-3)
-    assert row["ci95_high"] == pytest.approx(interval.high / (1 - interval.high), abs=1e-3)
-    assert row["reading"] == "within normal year-to-year variation"
-    assert row["against_earlier_years"] == "lower than any of the 2 years before it (1,285 to 1,292)"
+    assert (row["ci95_low"], row["ci95_high"], row["dispersion"]) == pytest.approx((low, high, scale), abs=6e-3)
+    assert row["reading"] == ("within normal variation" if low < 1 < high else "a fall larger than normal variation")
+    fy2023 = sum(raw_monthly_knife_victims("2022-04", "2023-03"))
+    assert row["against_earlier_years"] == f"lower than any of the 2 years before it ({min(fy2023, 1292):,} to {max(fy2023, 1292):,})"
 
 
-def test_scorecard_says_whether_the_change_is_real():
+def test_scorecard_shows_the_interval_and_dispersion():
     at = open_app()
-    text = " ".join(m.value for m in at.markdown)
-    assert "Is the change real?" in text and "Ratio 0.95 (95% CI 0.88 to 1.03): within normal year-to-year variation" in text
+    previous, current = raw_monthly_knife_victims("2023-04", "2024-03"), raw_monthly_knife_victims("2024-04", "2025-03")
+    low, high, scale = statsmodels_change(current, previous)
+    boxes = " ".join(box.value for box in at.info)
+    assert f"95% CI {low:.2f} to {high:.2f}; dispersion {scale:.2f}" in boxes
 
 
 def test_claim_page_rates_and_map():
-    at = open_app(area="Central West BCU")
-    at.switch_page("pages/knife_injury_under_25.py").run()
+    at = go_to(open_app(area="Central West BCU"), "knife_injury_under_25")
     at.radio(key="scale-knife-injury-under-25").set_value("rate per 100,000 residents").run()
     assert not at.exception
     by_bcu = frame_with(at, "rate_per_100k", rows=13)
@@ -98,13 +121,13 @@ def test_claim_page_rates_and_map():
         round(100_000 * central_west["value"] / residents_aged(bcu_codes("Central West"), 2024, 1, 24), 2)
     )
     assert any("mid-2024 (2021-based)" in c.value for c in at.caption)
-    map_table = frame_with(at, "borough_code", rows=32)
-    assert map_table["value"].max() == pytest.approx(by_bcu["rate_per_100k"].max(), rel=1) and map_table["value"].max() < 200  # rates, not counts
+    map_table = frame_with(at, "borough_code", rows=32).set_index("borough")
+    hackney_count = snapshot_knife_total(NON_DA, __import__("datetime").date(2024, 4, 1), __import__("datetime").date(2025, 4, 1), {"E09000012"})
+    assert map_table.loc["Hackney", "value"] == pytest.approx(round(100_000 * hackney_count / residents_aged({"E09000012"}, 2024, 1, 24), 2))
 
 
 def test_letter_page_figures():
-    at = open_app()
-    at.switch_page("pages/letter.py").run()
+    at = go_to(open_app(), "pages/letter.py")
     assert not at.exception
     table = frame_with(at, "what_open_data_says")
     assert len(table) == 10
@@ -124,7 +147,7 @@ def test_letter_page_figures():
 def search_snapshot(tmp_path_factory) -> Path:
     """A test snapshot whose stop-search tables come from the partial API JSON (format only, never published)."""
     raw = tmp_path_factory.mktemp("raw")
-    for folder in ("geo", "population", "knife_crime", "homicide"):
+    for folder in ("geo", "population", "knife_crime", "homicide", "published"):
         shutil.copytree(RAW / folder, raw / folder)
     api = raw / "stop_search" / "police_uk_api"
     api.mkdir(parents=True)
@@ -179,13 +202,14 @@ def test_disproportionality_against_json_and_census(search_snapshot):
 
 
 def test_stop_search_page_with_and_without_data(search_snapshot, monkeypatch):
-    at = open_app()
-    at.switch_page("pages/stop_search.py").run()
+    at = go_to(open_app(basis="cy", period="CY2025", compare="CY2024"), "pages/stop_search.py")
     assert not at.exception
-    assert any("no complete record-level stop-and-search data" in i.value for i in at.info)
+    assert any("no complete record-level stop-and-search months for CY2025" in i.value for i in at.info)
+    at = go_to(open_app(), "pages/stop_search.py")  # FY2024/25: April to August in the embedded data
+    assert any("5 of 12 months with data" in w.value for w in at.warning)
+    assert any("about 1.5% low" in w.value for w in at.warning)
     monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(search_snapshot))
-    at = open_app(basis="r12", period="R12-2025-04", compare="R12-2024-04")
-    at.switch_page("pages/stop_search.py").run()
+    at = go_to(open_app(basis="r12", period="R12-2025-04", compare="R12-2024-04"), "pages/stop_search.py")
     assert not at.exception
     assert any("8 of 12 months" in w.value for w in at.warning)
     powers = frame_with(at, "power")
@@ -195,19 +219,20 @@ def test_stop_search_page_with_and_without_data(search_snapshot, monkeypatch):
 
 @pytest.fixture(scope="module")
 def year_of_searches(tmp_path_factory) -> tuple[Path, list[dict]]:
-    """A test snapshot with twelve months (named 2024-01..2024-12) of API-format searches:
-    the eight partial API files and four of them again. Format only; never published."""
+    """A test snapshot with 24 months (named 2023-01..2024-12) of API-format searches: the eight
+    partial API files over and over. Format only; never published. Returns the 2024 records."""
     raw = tmp_path_factory.mktemp("raw_year")
-    for folder in ("geo", "population", "knife_crime", "homicide"):
+    for folder in ("geo", "population", "knife_crime", "homicide", "published"):
         shutil.copytree(RAW / folder, raw / folder)
     api = raw / "stop_search" / "police_uk_api"
     api.mkdir(parents=True)
     sources = sorted(API_JSON_DIR.glob("*.json"))
     records = []
-    for month in range(1, 13):
-        source = sources[(month - 1) % len(sources)]
-        shutil.copy(source, api / f"2024-{month:02d}.json")
-        records += json.loads(source.read_text())
+    for number, month in enumerate(pd.date_range("2023-01-01", "2024-12-01", freq="MS")):
+        source = sources[number % len(sources)]
+        shutil.copy(source, api / f"{month:%Y-%m}.json")
+        if month.year == 2024:
+            records += json.loads(source.read_text())
     out = tmp_path_factory.mktemp("snapshot_year")
     build_into(raw, out)
     return out, records
@@ -218,7 +243,8 @@ def test_stop_search_export_for_a_complete_year(year_of_searches):
 
     snapshot_dir, records = year_of_searches
     table = stop_search_table(Snapshot.load(snapshot_dir), LONDON, "cy")
-    assert set(table["period"]) == {"CY2024"}
+    assert set(table["period"]) == {"CY2023", "CY2024"}
+    table = table[table.period == "CY2024"]
     weapons = [
         r
         for r in records
@@ -234,8 +260,8 @@ def test_weapons_searches_by_month(year_of_searches):
 
     snapshot_dir, _records = year_of_searches
     months = by_month(Snapshot.load(snapshot_dir), LONDON)
-    assert len(months) == 12
-    november = json.loads((API_JSON_DIR / "2024-11.json").read_text())  # the file copied as 2024-03
+    assert len(months) == 24
+    november = json.loads((API_JSON_DIR / "2024-11.json").read_text())  # the third file, copied as 2023-03, 2023-11, 2024-07 and 2025-03
     positives = sum(
         (
             r["object_of_search"] in {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
@@ -245,7 +271,7 @@ def test_weapons_searches_by_month(year_of_searches):
         and r["outcome"] != "A no further action disposal"
         for r in november
     )
-    assert months.loc[months.month == "2024-03-01", "positive_outcomes"].item() == positives
+    assert months.loc[months.month == "2024-07-01", "positive_outcomes"].item() == positives
 
 
 def test_claim_4_is_answerable_with_complete_searches(year_of_searches, monkeypatch):
@@ -257,26 +283,34 @@ def test_claim_4_is_answerable_with_complete_searches(year_of_searches, monkeypa
     assert claim_4.value == f"{expected:,}"
 
 
-def test_letter_export_matches_the_page():
-    from indicators.letter import letter_table
+def test_letter_export_carries_independent_figures(capsys):
+    from indicators.__main__ import main
 
+    assert main(["export", "--what", "letter"]) == 0
+    exported = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    recent = pq.read_table(CRIME_RECENT).to_pandas()
+    november_2024 = int(recent.loc[recent.minortext == "POSSESSION OF WEAPONS", "202411"].sum())
+    week = exported[exported.letter_says == "115 knives seized"].iloc[0]
+    assert f"{november_2024:,} in November 2024" in week["what_open_data_says"]
+    claim_3 = exported[exported.topic == "Claim 3"].iloc[0]
+    assert "1,292 in FY2023/24, 1,224 in FY2024/25" in claim_3["what_open_data_says"]
+    assert main(["export", "--what", "letter", "--area", "Hackney"]) == 1
+    assert "answers the letter's own question" in capsys.readouterr().err
+
+
+def test_scorecard_trend_bars_and_csv_against_independent_sums():
     at = open_app()
-    at.switch_page("pages/letter.py").run()
-    pd.testing.assert_frame_equal(frame_with(at, "what_open_data_says").reset_index(drop=True), letter_table(Snapshot.load()))
-
-
-def test_scorecard_csv_holds_the_trend_drawn():
-    at = open_app()
-    table = frame_with(at, "trend")
-    claim_3 = table[table.claim == 3].iloc[0]
-    assert claim_3["trend"] == "FY2022/23: 1,285; FY2023/24: 1,292; FY2024/25: 1,224"
+    sums = [snapshot_knife_total(NON_DA, __import__("datetime").date(y, 4, 1), __import__("datetime").date(y + 1, 4, 1)) for y in (2022, 2023, 2024)]
     metric = next(m for m in at.metric if m.label.startswith("Knife injury victims"))
-    assert [int(v) for v in metric.proto.chart_data] == [1285, 1292, 1224]
+    assert [int(v) for v in metric.proto.chart_data] == sums
+    evidence = frame_with(at, "evidence")
+    claim_3 = evidence[(evidence.claim == 3) & evidence.shown_on_tile].iloc[0]
+    assert (claim_3["previous"], claim_3["current"], claim_3["rung"]) == (sums[1], sums[2], 1)
+    assert set(evidence["claim"]) == {1, 2, 3, 4} and evidence.groupby("claim")["shown_on_tile"].sum().eq(1).all()
 
 
 def test_sources_page_says_how_old_each_source_is():
-    at = open_app()
-    at.switch_page("pages/sources.py").run()
+    at = go_to(open_app(), "pages/sources.py")
     coverage = frame_with(at, "months before build").set_index("table")
     built = pd.Timestamp(Snapshot.load().manifest["built_at"])
     assert coverage.loc["homicide_victims", "months before build"] == (built.year - 2024) * 12 + built.month - 3
@@ -287,12 +321,12 @@ def test_linked_outcomes_from_archive_csv(tmp_path):
     from tests.test_fuzz import STOP_SEARCH_HEADER
 
     raw = tmp_path / "raw"
-    for folder in ("geo", "population", "knife_crime", "homicide"):
+    for folder in ("geo", "population", "knife_crime", "homicide", "published"):
         shutil.copytree(RAW / folder, raw / folder)
     rows = [STOP_SEARCH_HEADER]
     outcomes = [("Arrest", "True"), ("Arrest", "False"), ("Community resolution", "True"), ("A no further action disposal", "False"), ("Arrest", "")]
     for month in range(1, 13):
-        for outcome, linked in outcomes:
+        for outcome, linked in outcomes:  # 2024 only: CY2024 is complete
             rows.append(
                 f"Person search,2024-{month:02d}-05T10:00:00+00:00,False,,51.5,-0.1,Male,18-24,,White,,Offensive weapons,{outcome},{linked},False"
             )
@@ -314,7 +348,7 @@ def test_linked_outcomes_from_archive_csv(tmp_path):
 
 def test_build_warns_when_no_outcome_is_ever_linked(search_snapshot):
     note = Snapshot.load(search_snapshot).manifest["tables"]["stop_search"]["notes"]
-    assert note.startswith("Warning: in 8 month(s)") and "not reliable" in note
+    assert "No outcome is marked as linked to the object of the search in 8 month(s)" in note and "not reliable" in note
 
 
 def test_age_bands_in_age_order(year_of_searches):
@@ -330,8 +364,7 @@ def chart_titles(at: AppTest) -> list[str]:
 
 
 def test_rate_view_titles_and_ranks_by_rate(snapshot):
-    at = open_app()
-    at.switch_page("pages/knife_injury_under_25.py").run()
+    at = go_to(open_app(), "knife_injury_under_25")
     at.radio(key="scale-knife-injury-under-25").set_value("rate per 100,000 residents").run()
     fy25 = parse_period("FY2024/25")
     london_residents = residents_aged({f"E09{n:06d}" for n in range(2, 34)}, 2024, 1, 24)
@@ -348,15 +381,15 @@ def test_rate_view_titles_and_ranks_by_rate(snapshot):
 
 
 def test_sources_page_gaps_come_from_the_data():
-    from indicators.claims import CLAIMS, NOT_ANSWERABLE, assess
+    from indicators.claims import CLAIMS
+    from indicators.verdicts import assess
 
-    at = open_app()
-    at.switch_page("pages/sources.py").run()
+    at = go_to(open_app(), "pages/sources.py")
     text = " ".join(m.value for m in at.markdown)
     snapshot = Snapshot.load()
     for claim in CLAIMS:
-        verdict = assess(snapshot, claim, LONDON, parse_period("FY2024/25"), parse_period("FY2023/24"))
-        assert (f"Claim {claim.number} cannot be checked. {verdict.reason}" in text) == (verdict.verdict == NOT_ANSWERABLE)
+        assessment = assess(snapshot, claim, LONDON, parse_period("FY2024/25"), parse_period("FY2023/24"))
+        assert (f"Claim {claim.number} rests on: {assessment.best.label}" in text) == (assessment.best.rung != 1)
     # the ONS series break, read from the population table
     series = {p.stem for p in RAW.glob("population/ons_mye2_persons_sya_mid*.csv")}
     assert "mid-2019 and mid-2020 are 2011-based; mid-2023 and mid-2024 are 2021-based" in text and len(series) == 4
