@@ -33,7 +33,14 @@ def export_table(snapshot: Snapshot, area: Area, basis: str, claims: list[Claim]
             continue
         figure = snapshot.figure(key)
         frames.append(
-            periods.assign(claim=claim_number, measure=key, measure_label=figure.label, unit=figure.unit, area=area.key, data_through=f"{snapshot.data_through(key):%Y-%m}")
+            periods.assign(
+                claim=claim_number,
+                measure=key,
+                measure_label=figure.label,
+                unit=figure.unit,
+                area=area.key,
+                data_through=f"{snapshot.data_through(key):%Y-%m}",
+            )
         )
     return pd.concat(frames, ignore_index=True)[EXPORT_COLUMNS] if frames else pd.DataFrame(columns=EXPORT_COLUMNS)
 
@@ -57,7 +64,9 @@ def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Perio
     missing in those months are empty."""
     now_months, before_months = common_months(snapshot, claim.headline, period, comparison)
     whole = len(now_months) == period.length
-    compared = f"{period.label} against {comparison.label}" if whole else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
+    compared = (
+        f"{period.label} against {comparison.label}" if whole else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
+    )
     rows = []
     for key in claim.figure_keys:
         figure = snapshot.figure(key)
@@ -67,7 +76,9 @@ def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Perio
             now_counts, before_counts = snapshot.monthly_counts(key, area, now_months), snapshot.monthly_counts(key, area, before_months)
             if now_counts is not None and before_counts is not None and len(now_counts) >= 2:
                 change = change_between(now_counts, before_counts)
-        difference = None if now is None or before is None else now - before
+        if figure.is_rate:  # per cent, to one decimal place as shown everywhere
+            now, before = (None if v is None else round(v, 1) for v in (now, before))
+        difference = None if now is None or before is None else round(now - before, 1)
         through = snapshot.data_through(key)
         rows.append(
             {

@@ -147,7 +147,9 @@ class Everything:
 KNIFE_METHOD = Is("method", ("Knife or Sharp Implement",))
 TEEN_AND_CHILD = Is("age_group", ("0 to 12", "13 to 19"))
 #: "Searches for knives/weapons": the object searched for, or a section 60 search (whatever its object).
-WEAPONS_SEARCH = AnyOf((Is("object_of_search", ("Offensive weapons", "Firearms", "Anything to threaten or harm anyone")), Mentions("legislation", "section 60")))
+WEAPONS_SEARCH = AnyOf(
+    (Is("object_of_search", ("Offensive weapons", "Firearms", "Anything to threaten or harm anyone")), Mentions("legislation", "section 60"))
+)
 #: Any recorded outcome other than no further action (old and new wording).
 POSITIVE_OUTCOME = IsNot("outcome", ("A no further action disposal", "Nothing found - no further action", "not recorded"))
 ARREST = Is("outcome", ("Arrest", "Suspect arrested"))

@@ -60,7 +60,10 @@ class Snapshot:
                 counts[key] = wide.reindex(coverage[figure.table], fill_value=0).fillna(0).astype("int64")
         covered = [months for months in coverage.values() if len(months)]
         first, last = min(m.min() for m in covered), max(m.max() for m in covered)
-        periods = {basis: sorted((p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last), reverse=True) for basis in BASES}
+        periods = {
+            basis: sorted((p for p in periods_between(first, last, basis) if p.start >= first and p.last_month <= last), reverse=True)
+            for basis in BASES
+        }
         return cls(
             manifest["version"], manifest, figures, read_table("areas", snapshot_dir), counts, coverage, periods,
             read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir), read_table("population", snapshot_dir),
@@ -146,7 +149,11 @@ class Snapshot:
         """month, value, rolling_12_month_average (mean of the 12 months ending in month; blank
         for the first 11 and wherever the 12 months are not all covered)."""
         series = self.monthly_series(key, area)
-        full = series.set_index("month").reindex(pd.date_range(series["month"].min(), series["month"].max(), freq="MS")) if len(series) else series.set_index("month")
+        full = (
+            series.set_index("month").reindex(pd.date_range(series["month"].min(), series["month"].max(), freq="MS"))
+            if len(series)
+            else series.set_index("month")
+        )
         rolling = full["value"].rolling(12).mean().round(2)
         return series.assign(rolling_12_month_average=rolling.reindex(series["month"]).to_numpy())
 
@@ -165,7 +172,10 @@ class Snapshot:
         """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
         mid-2023 and mid-2024 are 2021-based', from the population table."""
         by_series = self.population.groupby("series")["year"].unique()
-        parts = [f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}" for series, years in by_series.items()]
+        parts = [
+            f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}"
+            for series, years in by_series.items()
+        ]
         return "; ".join(parts)
 
     def population_year(self, period: Period) -> tuple[int | None, str]:

@@ -127,7 +127,9 @@ def _ratio(current: int, previous: int, estimate: float | None, level: float) ->
         return Change(current, previous, ratio, 0.0, math.inf, dispersion, estimate, level)
     log_ratio = math.log(current / previous)
     half_width = norm.ppf(0.5 + level / 2) * math.sqrt(dispersion * (1 / current + 1 / previous))
-    return Change(current, previous, current / previous, math.exp(log_ratio - half_width), math.exp(log_ratio + half_width), dispersion, estimate, level)
+    return Change(
+        current, previous, current / previous, math.exp(log_ratio - half_width), math.exp(log_ratio + half_width), dispersion, estimate, level
+    )
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,15 @@ class Assessment:
 
 def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> Assessment:
     """Every rung of evidence for one claim, best first (module doc)."""
-    rungs = [r for r in (_own_figure(snapshot, claim, area, period, comparison), *_official(snapshot, claim, area, period), _published(snapshot, claim, area, period)) if r]
+    rungs = [
+        r
+        for r in (
+            _own_figure(snapshot, claim, area, period, comparison),
+            *_official(snapshot, claim, area, period),
+            _published(snapshot, claim, area, period),
+        )
+        if r
+    ]
     if not rungs:
         through = snapshot.data_through(claim.headline)
         held = f"run to {through:%B %Y}" if through is not None else "are not in the embedded data"
@@ -199,7 +207,10 @@ def _own_figure(snapshot: Snapshot, claim: Claim, area: Area, period: Period, co
     figure = snapshot.figure(claim.headline)
     current, previous = snapshot.value_over(claim.headline, area, now_months), snapshot.value_over(claim.headline, area, before_months)
     assert current is not None and previous is not None  # the months are covered by construction
-    now_counts, before_counts = snapshot.monthly_counts(claim.headline, area, now_months), snapshot.monthly_counts(claim.headline, area, before_months)
+    now_counts, before_counts = (
+        snapshot.monthly_counts(claim.headline, area, now_months),
+        snapshot.monthly_counts(claim.headline, area, before_months),
+    )
     change = None if figure.is_rate or now_counts is None or before_counts is None else change_between(now_counts, before_counts)
     against = []  # companions that moved against the claim while the headline moved with it
     for key in claim.companions if moved_as_claimed(claim.direction, current, previous) else ():
@@ -217,7 +228,21 @@ def _own_figure(snapshot: Snapshot, claim: Claim, area: Area, period: Period, co
         now, before = snapshot.value_over(key, area, now_months), snapshot.value_over(key, area, before_months)
         if now is not None and before is not None:
             reason += f". Beside it, {describe(snapshot, key, now, before, now_label, before_label)[0].lower()}{describe(snapshot, key, now, before, now_label, before_label)[1:]}"
-    return Rung(1 if whole else 2, label, figure.label, before_label, now_label, previous, current, verdict, reason + ".", change, (), figure.format(current), figure.format(previous))
+    return Rung(
+        1 if whole else 2,
+        label,
+        figure.label,
+        before_label,
+        now_label,
+        previous,
+        current,
+        verdict,
+        reason + ".",
+        change,
+        (),
+        figure.format(current),
+        figure.format(previous),
+    )
 
 
 def _years(months: pd.DatetimeIndex) -> str:
@@ -275,7 +300,19 @@ def _published(snapshot: Snapshot, claim: Claim, area: Area, period: Period) -> 
         pairs += [(row, before) for before in earlier.itertuples()]
     label = f"{RUNG_NAMES[4]}: as stated, not re-derived"
     if not pairs:
-        return Rung(4, label, "statements", "", "", None, None, NO_COMPARISON, "No two published figures for this claim cover the same measure a year apart.", None, quoted)
+        return Rung(
+            4,
+            label,
+            "statements",
+            "",
+            "",
+            None,
+            None,
+            NO_COMPARISON,
+            "No two published figures for this claim cover the same measure a year apart.",
+            None,
+            quoted,
+        )
     latest_end = max(now.period_end for now, _ in pairs)
     pairs = [(now, before) for now, before in pairs if now.period_end == latest_end]
     judged = [(now, before, annual_change(now.value, before.value)) for now, before in pairs]
@@ -289,7 +326,21 @@ def _published(snapshot: Snapshot, claim: Claim, area: Area, period: Period) -> 
         f"{' - the statements disagree' if len(now_values) > 1 else ''}; {change.describe()}. Calendar periods and press counts, not the letter's measure."
     )
     shown = max(now_values) if claim.direction == "down" else min(now_values)  # the value least favourable to the claim
-    return Rung(4, label, f"{now.measure[0].upper()}{now.measure[1:]}", _span(before), _span(now), before.value, shown, verdicts[weakest], reason, change, quoted, " or ".join(f"{v:,}" for v in now_values), f"{before.value:,}")
+    return Rung(
+        4,
+        label,
+        f"{now.measure[0].upper()}{now.measure[1:]}",
+        _span(before),
+        _span(now),
+        before.value,
+        shown,
+        verdicts[weakest],
+        reason,
+        change,
+        quoted,
+        " or ".join(f"{v:,}" for v in now_values),
+        f"{before.value:,}",
+    )
 
 
 _VERDICT_ORDER = [SUPPORTED, DIRECTION_ONLY, MIXED, TOO_FEW, NOT_SUPPORTED]

@@ -373,7 +373,9 @@ SOURCES = [
     SourceBuild("knife crime", knife_tables, ("knife_crime",)),
     SourceBuild("borough-level recorded crime", borough_crime_tables, ("borough_crime",)),
     SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), False, (ONS_PFA_PATTERN,)),
-    SourceBuild("third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), False, (THIRD_PARTY_PATTERN,)),
+    SourceBuild(
+        "third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), False, (THIRD_PARTY_PATTERN,)
+    ),
     SourceBuild("stop and search", stop_search_tables, ("stop_search", "stop_search_people"), True, (DEDUP_PATTERN,)),
     SourceBuild("published figures", published_tables, ("published_figures",), False, (PUBLISHED_PATTERN,)),
 ]

@@ -152,7 +152,9 @@ def read_api_json(path: Path) -> dict[str, object]:
             columns[name].append(None if value is None or (name == "outcome" and value in ("", False)) else value)
         location = record.get("location") or {}
         if not isinstance(location, dict):
-            raise SourceError(path, f"record {number}: 'location' is {type(location).__name__}, not an object with latitude and longitude", "location")
+            raise SourceError(
+                path, f"record {number}: 'location' is {type(location).__name__}, not an object with latitude and longitude", "location"
+            )
         columns["latitude"].append(location.get("latitude"))
         columns["longitude"].append(location.get("longitude"))
     columns["operation"] = ["true" if v is True else "false" if v in (False, None) else str(v) for v in columns["operation"]]

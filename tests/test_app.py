@@ -78,7 +78,12 @@ def test_scorecard_default_shows_four_tiles_with_snapshot_figures():
     assert metric(at, "Homicide offences involving a knife, year ending December 2024").value == "61"
     assert metric(at, "Homicide victims aged 13-19, 2024").value == "11 or 12"
     text = " ".join(m.value for m in at.markdown)
-    for rests_on in ("Nearest official figure: calendar years, offences not victims", "Published statements", "Full periods: FY2024/25 against FY2023/24", "Partly answered: April to August only"):
+    for rests_on in (
+        "Nearest official figure: calendar years, offences not victims",
+        "Published statements",
+        "Full periods: FY2024/25 against FY2023/24",
+        "Partly answered: April to August only",
+    ):
         assert rests_on in text
     assert metric(at, "Weapons searches with a positive outcome, April to August 2024")
     assert not at.success  # no claim is supported by more than normal variation on the embedded data
@@ -262,3 +267,27 @@ def test_claim_page_monthly_rolling_average():
         snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1)) / 12, abs=0.01
     )
     assert monthly["rolling_12_month_average"].isna().sum() == 11  # the first 11 months have no full year behind them
+
+
+def test_financial_year_to_date_is_the_view_the_met_had():
+    at = open_app(basis="fytd")
+    assert at.query_params["period"] == "FYTD2024/25" and at.query_params["compare"] == "FYTD2023/24"
+    expected = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 3, 1))  # April 2024 to February 2025
+    assert metric(at, "Knife injury victims aged 1-24, excluding domestic abuse, FY2024/25 to February").value == f"{expected:,}"
+    assert any("as the Met could see it when it wrote (April to February)" in c.value for c in at.caption)
+
+
+def test_full_year_and_letter_time_verdicts_side_by_side_where_they_differ():
+    """Westminster, claim 3: a fall larger than normal variation over the full year, but not over April to February."""
+    at = open_app(area="Westminster")
+    westminster = {"E09000033"}
+    full = (
+        snapshot_knife_total(NON_DA, dt.date(2023, 4, 1), dt.date(2024, 4, 1), westminster),
+        snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), westminster),
+    )
+    assert metric(at, "Knife injury victims aged 1-24, excluding domestic abuse").value == f"{full[1]:,}"
+    supported = [s.value for s in at.success]
+    assert len(supported) == 1 and supported[0].startswith("**Supported** (the change is larger than normal year-to-year variation)")
+    letter_time = [m.value for m in at.markdown if m.value.startswith("**When the Met wrote**")]
+    assert len(letter_time) == 1 and "Direction as claimed, within normal variation" in letter_time[0]
+    assert any("The same test for Westminster, FY2024/25 against FY2023/24 (not a claim the letter made)" in c.value for c in at.caption)

@@ -78,7 +78,12 @@ def raw_monthly_knife_victims(first: str, last: str) -> list[int]:
     totals: Counter = Counter()
     with open(KNIFE_CSV, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            if row["area_type"] == "Borough" and row["crime_subtype"] == NON_DA and row["measure"] == "Offences" and first <= row["month_year"][:7] <= last:
+            if (
+                row["area_type"] == "Borough"
+                and row["crime_subtype"] == NON_DA
+                and row["measure"] == "Offences"
+                and first <= row["month_year"][:7] <= last
+            ):
                 totals[row["month_year"][:7]] += int(row["count"])
     return [totals[m] for m in sorted(totals)]
 

@@ -69,7 +69,13 @@ def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
 
 
 def ons_sheet(title: str, header: list[str], met: list[object]) -> list[list[object]]:
-    return [[title], ["Source: Home Office"], ["Area Code", "Area Name", *header], ["K04000001", "ENGLAND AND WALES", *[1] * len(header)], ["E23000001", "Metropolitan Police ", *met]]
+    return [
+        [title],
+        ["Source: Home Office"],
+        ["Area Code", "Area Name", *header],
+        ["K04000001", "ENGLAND AND WALES", *[1] * len(header)],
+        ["E23000001", "Metropolitan Police ", *met],
+    ]
 
 
 GOOD_P1 = ons_sheet("Table P1: offences, year ending March 2025", ["Total recorded crime", "Homicide"], [900000, 104])
@@ -87,9 +93,18 @@ def test_an_edition_for_a_year_ending_march_gives_a_financial_year(tmp_path):
     "sheets, words",
     [
         ({"Table P1": GOOD_P1}, ["no sheet named 'Table P5'"]),
-        ({"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Robbery involving a knife"], [5])}, ["Table P5", "no column", "homicide offences involving a knife"]),
-        ({"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Homicide offences involving a knife"], ["[x]"])}, ["Table P5", "row 5", "'[x]'"]),
-        ({"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Homicide offences involving a knife"], [10**9])}, ["row 5", "between 0 and 5,000"]),
+        (
+            {"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Robbery involving a knife"], [5])},
+            ["Table P5", "no column", "homicide offences involving a knife"],
+        ),
+        (
+            {"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Homicide offences involving a knife"], ["[x]"])},
+            ["Table P5", "row 5", "'[x]'"],
+        ),
+        (
+            {"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5, year ending March 2025", ["Homicide offences involving a knife"], [10**9])},
+            ["row 5", "between 0 and 5,000"],
+        ),
         ({"Table P1": GOOD_P1, "Table P5": [["Table P5, year ending March 2025"], ["no header here"]]}, ["Table P5", "Area Code"]),
         ({"Table P1": GOOD_P1, "Table P5": ons_sheet("Table P5 without a year", ["Homicide offences involving a knife"], [5])}, ["year ending"]),
     ],
@@ -121,7 +136,9 @@ def test_published_register_as_stated():
     figures = load_published_figures(PUBLISHED)
     assert len(figures) == len(rows) == 15
     assert figures["quote"].tolist() == [r["quote"] for r in rows]  # quotes kept verbatim
-    cy2024_teens = figures[(figures.measure == "homicide victims aged 13-19") & (figures.period_start == "2024-01-01") & (figures.period_end == "2024-12-01")]
+    cy2024_teens = figures[
+        (figures.measure == "homicide victims aged 13-19") & (figures.period_start == "2024-01-01") & (figures.period_end == "2024-12-01")
+    ]
     assert sorted(cy2024_teens.value) == [11, 12]  # two statements disagree: both kept
 
 
@@ -208,7 +225,7 @@ def test_incomplete_months_are_detected_not_hard_coded():
     """September 2024 on, the copy lacks the Met's records: the build finds that against the complete monthly counts."""
     with open(RAW / "stop_search/derived_third_party_elliottkte/ss_monthly_search_type.csv", encoding="utf-8") as handle:
         complete = pd.DataFrame(list(csv.DictReader(handle))).astype({"count": int}).groupby("month")["count"].sum()
-    held = {p.name[:7]: sum(1 for _ in open(p, encoding="utf-8")) - 1 for p in DEDUP.glob("*.csv")}
+    held = {p.name[:7]: len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in DEDUP.glob("*.csv")}
     expected_refused = sorted(m for m, rows in held.items() if rows < 0.95 * complete[f"{m}-01"])
     snapshot = Snapshot.load()
     refused = [m[:7] for m in snapshot.manifest["tables"]["stop_search"]["months_refused"]]
@@ -240,4 +257,7 @@ def test_claim_4_like_for_like_against_the_raw_copy(met_rows_by_month):
     assert rung.verdict == NOT_SUPPORTED  # fewer positive outcomes: the claim is about the number
     searches_2023 = len(weapons([r for m in range(4, 9) for r in met_rows_by_month[f"2023-{m:02d}"]]))
     searches_2024 = len(weapons([r for m in range(4, 9) for r in met_rows_by_month[f"2024-{m:02d}"]]))
-    assert f"{100 * positives(2023) / searches_2023:.1f}% in April to August 2023, {100 * positives(2024) / searches_2024:.1f}% in April to August 2024" in rung.reason
+    assert (
+        f"{100 * positives(2023) / searches_2023:.1f}% in April to August 2023, {100 * positives(2024) / searches_2024:.1f}% in April to August 2024"
+        in rung.reason
+    )

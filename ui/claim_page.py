@@ -36,7 +36,10 @@ def render(slug: str) -> None:
     st.subheader("Trends")
     keys = claim.figure_keys
     measure = st.selectbox(
-        "Measure shown in the charts", keys, format_func=lambda k: ("Headline: " if k == claim.headline else "") + snapshot.figure(k).label, key=f"measure-{slug}"
+        "Measure shown in the charts",
+        keys,
+        format_func=lambda k: ("Headline: " if k == claim.headline else "") + snapshot.figure(k).label,
+        key=f"measure-{slug}",
     )
     st.markdown(f"**What this counts.** {snapshot.figure(measure).definition}")
     if not snapshot.available(measure, area):
@@ -111,9 +114,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     )
     monthly = cached.monthly(version, measure, area)
     charts.show(
-        charts.monthly_chart(
-            monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note
-        ),
+        charts.monthly_chart(monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note),
         monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
