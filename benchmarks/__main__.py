@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from loaders.build import DEFAULT_RAW_DIR
@@ -52,8 +53,8 @@ def bench_build(raw_dir: Path) -> None:
     results = []
     for _ in range(RUNS):
         answer = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
-        seconds, peak_kib = answer.stdout.split()
-        results.append((float(seconds), int(peak_kib)))
+        elapsed, peak_kib = answer.stdout.split()
+        results.append((float(elapsed), int(peak_kib)))
     seconds = statistics.median(r[0] for r in results)
     peak = max(r[1] for r in results) / 1024
     print(f"snapshot build          {seconds:8.2f} s   (target < 20 s)   peak memory {peak:7.0f} MB")
@@ -233,7 +234,7 @@ def bench_load(sessions: int = 20) -> None:
         print(f"    {error}")
 
 
-SECTIONS = {
+SECTIONS: dict[str, Callable[..., None]] = {
     "build": bench_build,
     "loader": bench_loader,
     "rerun": bench_rerun,

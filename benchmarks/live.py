@@ -55,7 +55,8 @@ def start_server(port: int, timeout: float = 60, env: dict | None = None) -> sub
         except OSError:
             time.sleep(0.05)
     server.kill()
-    raise RuntimeError(f"streamlit did not start: {server.stdout.read().decode(errors='replace')[-2000:]}")
+    output = server.stdout.read().decode(errors="replace") if server.stdout else ""
+    raise RuntimeError(f"streamlit did not start: {output[-2000:]}")
 
 
 def stop_server(server: subprocess.Popen) -> None:

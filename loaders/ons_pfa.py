@@ -80,7 +80,7 @@ def _met_value(rows: list[list[object]], sheet: str, header_start: str, path: Pa
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if row and str(row[0]).strip() == MET_CODE:
             value = row[column] if column < len(row) else None
-            if isinstance(value, str) or value is None or value != value or value < 0 or value % 1 or value > MAX_OFFENCES:
+            if not isinstance(value, int | float) or value != value or value < 0 or value % 1 or value > MAX_OFFENCES:
                 raise SourceError(path, f"sheet '{sheet}' row {number}: {value!r} is not a whole count between 0 and {MAX_OFFENCES:,}", header_start)
             return int(value)
     raise SourceError(path, f"sheet '{sheet}': no row for the Metropolitan Police ({MET_CODE})", "Area Code")

@@ -136,7 +136,7 @@ def datastore_resource_url(downloader: Downloader, wanted: DatastoreFile) -> str
     url = CKAN_PACKAGE_SHOW.format(dataset=wanted.dataset)
     listing = downloader.get_json(url)
     try:
-        resources = listing["result"]["resources"]
+        resources = listing["result"]["resources"]  # type: ignore[index]  # checked by the except below
     except (KeyError, TypeError):
         raise RefreshError(f"{url}: not a CKAN package_show answer (no result.resources)") from None
     matches = [
@@ -200,7 +200,7 @@ def refresh(
     try:
         download_sources(downloader, staging, first_month)
         has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
-        if has_static:
+        if static_raw_dir is not None and has_static:
             copy_kept_files(Path(static_raw_dir), staging)
         return build_snapshot(staging, snapshot_dir, static_from=None if has_static else snapshot_dir, progress=downloader.progress)
     finally:

@@ -277,7 +277,7 @@ def load_dedup_copy(path: Path, locator: PointLocator) -> tuple[pd.DataFrame, in
     path = Path(path)
     kept = {header: name for header, name in CSV_COLUMNS.items() if header not in DEDUP_DROPPED}
     columns = read_archive_csv(path, kept, allow_empty=True)
-    rows = len(columns["datetime"])
+    rows = len(columns["datetime"])  # type: ignore[arg-type]  # a pyarrow array
     for header in DEDUP_DROPPED:
         columns[CSV_COLUMNS[header]] = pa.array(["false" if header == "Part of a policing operation" else NOT_IN_COPY] * rows, pa.string())
     records = tidy_stop_search(columns, path, locator)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -128,7 +129,7 @@ def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:
         raise SourceError(file, f"{int(duplicated.sum())} duplicate rows, e.g. {example}", column=", ".join(key))
 
 
-def map_labels(values: pd.Series, mapping: dict[str, object], file: Path, column: str) -> pd.Series:
+def map_labels(values: pd.Series, mapping: Mapping[str, object], file: Path, column: str) -> pd.Series:
     """Map source labels through ``mapping``; an unknown label raises SourceError."""
     text = values.astype("string").str.strip()
     unknown = sorted(set(text.dropna().unique()) - set(mapping))

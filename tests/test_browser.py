@@ -235,7 +235,7 @@ def test_every_page_at_desktop_and_phone_width(base_url, browser, path, width):
         tab.goto(f"{base_url}/{path}")
         tab.wait_for_selector("h1", timeout=60_000)
         tab.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"]')"
+            '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-testid="stSkeleton"]\')'
             " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(c => c.querySelector('svg, canvas'))",
             timeout=60_000,
         )

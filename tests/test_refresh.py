@@ -50,7 +50,7 @@ def checksums(folder):
 
 
 def run(routes, snapshot, raw_dir, **downloader_options):
-    downloader = Downloader(FakeSession(routes), backoff=0, progress=lambda _: None, **downloader_options)
+    downloader = Downloader(FakeSession(routes), backoff=0, progress=lambda _: None, **downloader_options)  # type: ignore[arg-type]  # a test double of requests.Session
     return refresh(raw_dir, snapshot, downloader)
 
 
@@ -147,7 +147,7 @@ def test_retries_then_succeeds(snapshot, raw_dir):
                 return answer
             return super().get(url, timeout, stream)
 
-    refresh(raw_dir, snapshot, Downloader(Flaky(routes), backoff=0, progress=lambda _: None))
+    refresh(raw_dir, snapshot, Downloader(Flaky(routes), backoff=0, progress=lambda _: None))  # type: ignore[arg-type]  # a test double
     assert answers == []
 
 

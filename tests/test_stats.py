@@ -91,9 +91,12 @@ def test_rejects_impossible_input():
 
 
 def test_earlier_range():
-    assert earlier_range(10, [12, 15, 11, 20, 13, 9]).position.startswith("lower than any of the 5 years")
-    assert earlier_range(14, [12, 15]).position.startswith("within the range of the 2 years")
-    assert earlier_range(30, [12, None, 15]).years == 2
+    five = earlier_range(10, [12, 15, 11, 20, 13, 9])
+    assert five is not None and five.position == "lower than any of the 5 years before it (11 to 20)"  # the sixth is ignored
+    two = earlier_range(14, [12, 15])
+    assert two is not None and two.position == "within the range of the 2 years before it (12 to 15)"
+    gap = earlier_range(30, [12, None, 15])
+    assert gap is not None and gap.years == 2
     assert earlier_range(30, []) is None
 
 

@@ -48,12 +48,12 @@ def _read_url(snapshot: Snapshot) -> list[str]:
     if unknown:
         notices.append(f"Ignored {len(unknown)} setting(s) in the link that this dashboard does not use (it uses {', '.join(URL_KEYS)}).")
     text = {key: params.get_all(key)[0] for key in URL_KEYS if params.get_all(key)}
-    for key, value in text.items():
+    for key in list(text):
         if len(params.get_all(key)) > 1:
             notices.append(f"The link gives '{key}' more than once; the first value is used.")
-        if len(value) > MAX_URL_VALUE:
+        if len(text[key]) > MAX_URL_VALUE:
             notices.append(f"Ignored an over-long '{key}' in the link.")
-            text[key] = None
+            del text[key]
     if text.get("area"):
         try:
             st.session_state["area"] = parse_area(text["area"], snapshot.areas)
