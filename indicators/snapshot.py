@@ -104,6 +104,10 @@ class Snapshot:
         """The manifest's source entry (title, publisher, url, licence, attribution) behind a figure."""
         return self.manifest["tables"][count_behind(self.figures[key]).table]["source"]
 
+    def caveat(self, key: str) -> str | None:
+        """What a reader must know about the copy of the source behind a figure (from the manifest), if anything."""
+        return self.manifest["tables"][count_behind(self.figures[key]).table].get("caveat")
+
     def available(self, key: str, area: Area) -> bool:
         """False when the figure has no data at all, or only a London total and area is not London."""
         return len(self.months_covered(key)) > 0 and (area.level == "London" or not self.figures[key].london_only)

@@ -126,6 +126,7 @@ class Assessment:
     rungs: tuple[Rung, ...]  # every rung with evidence, best first; never empty
     data_through: pd.Timestamp | None  # last month of the headline's source; None: no data
     history: EarlierRange | None  # the selected period against up to five before it (rung 1 only)
+    caveat: str | None = None  # about the copy of the headline's source (rungs 1 and 2), e.g. counts run 1.5% low
 
     @property
     def best(self) -> Rung:
@@ -171,7 +172,8 @@ def assess(snapshot: Snapshot, claim: Claim, area: Area, period: Period, compari
     history = None
     if rungs[0].rung == 1 and rungs[0].current is not None:
         history = earlier_range(rungs[0].current, [snapshot.value(claim.headline, area, period.shifted(-years)) for years in range(1, 6)])
-    return Assessment(claim, area, period, comparison, tuple(rungs), snapshot.data_through(claim.headline), history)
+    caveat = snapshot.caveat(claim.headline) if rungs[0].rung in (1, 2) else None
+    return Assessment(claim, area, period, comparison, tuple(rungs), snapshot.data_through(claim.headline), history, caveat)
 
 
 def common_months(snapshot: Snapshot, key: str, period: Period, comparison: Period) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:

@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.claims import LETTER
 from indicators.periods import parse_period
 from indicators.stats import SMALL_COUNT
-from indicators.verdicts import VERDICT_MEANINGS
+from indicators.verdicts import VERDICT_MEANINGS, Assessment
 from ui import cached, charts, filters
 from ui.pages import claim_page_of
 from ui.tiles import claim_tile
@@ -31,16 +31,18 @@ with st.expander("How to read this"):
         "not hold (see Sources and methods)."
     )
 # The view the Met had when it wrote: shown beside the financial-year verdicts where the two differ.
-letter_time = None
+letter_time: dict[str, Assessment] = {}
 if selection.basis == "fy":
-    letter_time = cached.assessments(version, area, parse_period(f"FYTD{period.key[2:]}"), parse_period(f"FYTD{comparison.key[2:]}"))
+    letter_time = {
+        a.claim.slug: a for a in cached.assessments(version, area, parse_period(f"FYTD{period.key[2:]}"), parse_period(f"FYTD{comparison.key[2:]}"))
+    }
 assessments = cached.assessments(version, area, period, comparison)
 for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
     for column, position in zip(st.columns(2), range(row, min(row + 2, len(assessments)))):
         assessment = assessments[position]
         with column:
             trend = cached.trend(version, assessment.claim.headline, area, selection.basis)
-            claim_tile(assessment, trend, claim_page_of(assessment.claim), None if letter_time is None else letter_time[position])
+            claim_tile(assessment, trend, claim_page_of(assessment.claim), letter_time.get(assessment.claim.slug))
 with st.expander("Every rung of evidence on this page, as a table"):
     charts.table_download(
         cached.evidence(version, area, period, comparison), f"scorecard-{area.key}-{period.key}-vs-{comparison.key}.csv", "scorecard"

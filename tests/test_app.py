@@ -86,6 +86,8 @@ def test_scorecard_default_shows_four_tiles_with_snapshot_figures():
     ):
         assert rests_on in text
     assert metric(at, "Weapons searches with a positive outcome, April to August 2024")
+    caveats = [c.value for c in at.caption if "about 1.5% low" in c.value]
+    assert len(caveats) == 1 and "separated approximately" in caveats[0]  # claim 4's tile, and only it
     assert not at.success  # no claim is supported by more than normal variation on the embedded data
     assert any(e.value.startswith("**Not supported**") for e in at.error)  # claim 4: fewer positive outcomes
     assert at.query_params["area"] == "London" and at.query_params["period"] == "FY2024/25"

@@ -23,6 +23,8 @@ def render(slug: str) -> None:
     assessment = cached.assessment(version, claim, area, period, comparison)
     st.caption(f"{assessment.scope} · {area.label} · {period.label} ({period.span}) compared with {comparison.label} ({comparison.span})")
     st.markdown(f"**Rests on:** {assessment.best.label}")
+    if assessment.caveat:
+        st.warning(assessment.caveat, icon=":material/warning:")
     verdict_box(assessment.best)
     other_evidence(assessment)
 

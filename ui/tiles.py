@@ -68,6 +68,8 @@ def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_pag
             bars = " · bars: each complete year, oldest first" if trend and rung.rung == 1 else ""
             own = assessment.data_through_text if rung.rung in (1, 2) else f"the claim's own figure: {assessment.data_through_text}"
             st.caption(f"{rung.previous_label}: {rung.previous_text} · {own}{bars}")
+            if assessment.caveat:
+                st.caption(f":material/warning: {assessment.caveat}")
         verdict_box(rung)
         if letter_time is not None and letter_time.verdict != assessment.verdict:
             st.markdown(f"**When the Met wrote** (April to February, {letter_time.best.label}): {letter_time.verdict}. {letter_time.best.reason}")
