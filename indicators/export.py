@@ -58,18 +58,15 @@ def statistics_columns(change: Change | None, history: EarlierRange | None = Non
 
 
 def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
-    """Every figure of a claim side by side over the months both periods cover for the headline's
+    """Every figure of a claim side by side, each over the months both periods cover for its own
     source (the whole periods when both are complete): figure, unit, months_compared, previous,
-    current, change, change_pct, the interval columns (counts only), data_through. Figures
-    missing in those months are empty."""
-    now_months, before_months = common_months(snapshot, claim.headline, period, comparison)
-    whole = len(now_months) == period.length
-    compared = (
-        f"{period.label} against {comparison.label}" if whole else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
-    )
+    current, change, change_pct, the interval columns (counts only), data_through."""
     rows = []
     for key in claim.figure_keys:
         figure = snapshot.figure(key)
+        now_months, before_months = common_months(snapshot, key, period, comparison)
+        whole = len(now_months) == period.length
+        compared = f"{period.label} against {comparison.label}" if whole else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
         now, before = snapshot.value_over(key, area, now_months), snapshot.value_over(key, area, before_months)
         change = None
         if not figure.is_rate:

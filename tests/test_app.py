@@ -293,3 +293,12 @@ def test_full_year_and_letter_time_verdicts_side_by_side_where_they_differ():
     letter_time = [m.value for m in at.markdown if m.value.startswith("**When the Met wrote**")]
     assert len(letter_time) == 1 and "Direction as claimed, within normal variation" in letter_time[0]
     assert any("The same test for Westminster, FY2024/25 against FY2023/24 (not a claim the letter made)" in c.value for c in at.caption)
+
+
+def test_side_by_side_uses_each_figures_own_months():
+    """Claim 1: the victim-level file stops in March 2024, but homicide offences cover both years (SOURCES.md: 112, then 104)."""
+    at = go_to(open_app(), "knife_homicides")
+    side_by_side = frame_with(at, "months_compared").set_index("figure")
+    offences = side_by_side.loc["Homicide offences (all methods, all ages)"]
+    assert (offences["previous"], offences["current"], offences["months_compared"]) == (112, 104, "FY2024/25 against FY2023/24")
+    assert side_by_side.loc["Homicide victims killed with a knife or sharp implement", "months_compared"] == "no months in common"
