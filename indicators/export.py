@@ -66,7 +66,11 @@ def comparison_table(snapshot: Snapshot, claim: Claim, area: Area, period: Perio
         figure = snapshot.figure(key)
         now_months, before_months = common_months(snapshot, key, period, comparison)
         whole = len(now_months) == period.length
-        compared = f"{period.label} against {comparison.label}" if whole else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
+        compared = (
+            f"{period.label} against {comparison.label}"
+            if whole
+            else (f"{month_span(now_months)} only" if len(now_months) else "no months in common")
+        )
         now, before = snapshot.value_over(key, area, now_months), snapshot.value_over(key, area, before_months)
         change = None
         if not figure.is_rate:

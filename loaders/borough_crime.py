@@ -26,6 +26,7 @@ import pandas as pd
 from loaders.errors import SourceError
 from loaders.geography import BoroughLookup
 from loaders.validation import (
+    check_months,
     normalise_header,
     parse_counts,
     read_csv_as_text,
@@ -39,6 +40,9 @@ HOMICIDE = "HOMICIDE"
 POSSESSION_OF_WEAPONS = "POSSESSION OF WEAPONS"
 PERSONAL_ROBBERY = "ROBBERY OF PERSONAL PROPERTY"
 KEY = ["majortext", "minortext", "boroughname"]
+#: Offences of one category in one borough in one month: far above any real count.
+MAX_OFFENCES = 100_000
+FIRST_MONTH = "2008-01"
 
 
 def recording_system_of(path: Path) -> str:
@@ -64,13 +68,14 @@ def load_borough_crime_file(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     months = pd.to_datetime(long["yyyymm"], format="%Y%m", errors="coerce")
     if months.isna().any():
         raise SourceError(path, "is not a valid YYYYMM month", long.loc[months.isna(), "yyyymm"].iloc[0])
+    check_months(months, long["yyyymm"], path, "YYYYMM month columns", FIRST_MONTH)
     return pd.DataFrame(
         {
             "month": months.astype("datetime64[ns]"),
             "borough_code": lookup.codes_for_labels(long["boroughname"], path, "BoroughName"),
             "major_category": long["majortext"],
             "minor_category": long["minortext"],
-            "offences": parse_counts(long["offences"], path, "YYYYMM month columns"),
+            "offences": parse_counts(long["offences"], path, "YYYYMM month columns", MAX_OFFENCES),
             "recording_system": recording_system_of(path),
         }
     ).astype({"recording_system": "string"})

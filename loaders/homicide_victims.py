@@ -7,7 +7,10 @@ London Police and British Transport Police.
 Three public layouts are accepted:
 - ``Recorded Date`` as ``Jan 2003``, ``Method of Killing``, Domestic Abuse Yes/No (Datastore CSV);
 - ``Recorded Year`` + ``Recorded Month`` with header ``MethodofKilling`` (spreadsheet export);
-- the 2025 layout: a leading ``Homicide ID`` column, otherwise as the first.
+- the 2025 layout (``Homicide Victims 2003 - Jun 2025.csv``): a leading ``Homicide ID``
+  column, ``Domestic Abuse`` as 0/1 (or Y/N), ethnicity labels ``Not Reported/Not known`` and
+  ``Other.``, ``Recorded Date`` with a two-digit year (``Jun-25``); otherwise as the first.
+Any other label or date is refused with the file, column and value (LIVE_FORMATS.md).
 
 Schema of :func:`load_homicide_victims` (one row per victim):
     month           datetime64[ns]  first day of the recorded month
@@ -40,12 +43,12 @@ from loaders.validation import (
 )
 
 FILE_PATTERN = "homicide/*homicide_victims*.csv"
-KNIFE_METHOD = "Knife or Sharp Implement"
+FIRST_MONTH = "2003-01"  # the dashboard's first month
 AGE_GROUPS = ["0 to 12", "13 to 19", "20 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 and over"]
 AGE_GROUP_TYPE = pd.CategoricalDtype(AGE_GROUPS, ordered=True)
 
 METHODS = {
-    "Knife or Sharp Implement": KNIFE_METHOD,
+    "Knife or Sharp Implement": "Knife or Sharp Implement",
     "Shooting": "Shooting",
     "Blunt Implement": "Blunt Implement",
     "Physical Assault, no weapon": "Physical Assault, no weapon",
@@ -54,7 +57,7 @@ METHODS = {
     "Not known/Not Recorded": "Not known/Not Recorded",
 }
 SEXES = {"Male": "Male", "Female": "Female", "Unknown": "Unknown", "Unrecorded": "Unknown"}
-DOMESTIC_ABUSE = {"Domestic Abuse": True, "Not Domestic Abuse": False, "Yes": True, "No": False}
+DOMESTIC_ABUSE = {"Domestic Abuse": True, "Not Domestic Abuse": False, "Yes": True, "No": False, "Y": True, "N": False, "1": True, "0": False}
 OFFENCE_TYPES = {name: name for name in ("Murder", "Manslaughter", "Corporate Manslaughter", "Infanticide")}
 SOLVED = {"Solved": True, "Unsolved": False}
 ETHNICITIES = {
@@ -64,6 +67,8 @@ ETHNICITIES = {
     "Other": "Other",
     "Unrecorded / Unknown": "Unrecorded / Unknown",
     "Not Recorded / Unknown": "Unrecorded / Unknown",
+    "Not Reported/Not known": "Unrecorded / Unknown",  # 2025 layout
+    "Other.": "Other",  # 2025 layout, with the full stop
 }
 MONTH_FORMATS = ["%b %Y", "%B %Y", "%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%b-%y"]
 COMMON_COLUMNS = [
@@ -86,12 +91,12 @@ def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     table = table.rename(columns={"methodofkilling": "method_of_killing"})
     if "recorded_date" in table.columns:
         require_columns(table, COMMON_COLUMNS, path, "MPS homicide victims")
-        month = parse_months(table["recorded_date"], path, "Recorded Date", MONTH_FORMATS)
+        month = parse_months(table["recorded_date"], path, "Recorded Date", MONTH_FORMATS, FIRST_MONTH)
     else:
         require_columns(table, [*COMMON_COLUMNS, "recorded_year", "recorded_month"], path, "MPS homicide victims")
         joined = table["recorded_month"].str.strip() + " " + table["recorded_year"].str.strip()
-        month = parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"])
-    count = parse_counts(table["count_of_victims"], path, "Count of Victims")
+        month = parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"], FIRST_MONTH)
+    count = parse_counts(table["count_of_victims"], path, "Count of Victims", 1_000)
     if (count != 1).any():
         raise SourceError(path, "expected one victim per row (Count of Victims = 1)", "Count of Victims")
     victims = pd.DataFrame(

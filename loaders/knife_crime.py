@@ -1,7 +1,11 @@
 """MPS Monthly Crime Dashboard, knife crime (London Datastore CKAN id e5n6w, "KnifeCrimeData").
 
 Monthly counts by borough. The source repeats the same counts at Safer Neighbourhood
-Team level; only ``Area Type == "Borough"`` rows are used, never both. Zero counts are
+Team level; only borough-level rows are used, never both. Counts the source cannot place
+count in London and in no borough ("UNASSIGNED"): in older files they sit under
+``Borough`` as ``Other / NK``; since 2026 under the area type
+``Borough (Georgraphy Not Known)`` [sic] (or with ``Area Code`` -1). Dropping them would
+make London's figures silently low. Zero counts are
 not stored in the source, so every borough x month x subtype x measure is zero-filled.
 
 The "Knife Injury Victims" subtypes count **victims aged 1-24** (under measure
@@ -10,7 +14,8 @@ The "Knife Injury Victims" subtypes count **victims aged 1-24** (under measure
 
 Accepted layouts: the original CSV headers (``Month_Year``, ``Area Type``,
 ``Borough_SNT``, ``Area name``, ``Area code``, ``Crime Type``, ``Crime Subtype``,
-``Measure``, ``Count``, ...) and the lower_snake_case parquet copy; CSV or parquet.
+``Measure``, ``Count``, ...; with or without ``FY_FYIndex``) and the lower_snake_case
+parquet copy; CSV or parquet. An area type not in :data:`AREA_TYPES` is refused.
 
 Schema of :func:`load_knife_crime`:
     month          datetime64[ns]  first day of the recorded month
@@ -47,7 +52,20 @@ SUBTYPES = [
     "Knife Injury Victims (non DA 1-24)",
 ]
 MEASURES = ["Offences", "Positive Outcomes"]
+#: Area type -> True for the borough-level rows used, False for the Safer Neighbourhood Team repeats.
+AREA_TYPES = {
+    "Borough": True,
+    "Borough (Georgraphy Not Known)": True,  # the publisher's spelling, 2026 on
+    "Borough (Geography Not Known)": True,
+    "Safer Neighbourhood Teams": False,
+    "Safer Neighbourhood Teams (Georgraphy Not Known)": False,
+    "Safer Neighbourhood Teams (Geography Not Known)": False,
+}
+UNKNOWN_AREA_CODE = "-1"
 REQUIRED = ["month_year", "area_type", "borough_snt", "area_name", "area_code", "crime_type", "crime_subtype", "measure", "count"]
+FIRST_MONTH = "2008-01"
+#: Offences or victims of one subtype in one borough in one month: far above any real count.
+MAX_COUNT = 10_000
 MONTH_FORMATS = ["%Y-%m-%d", "%Y-%m", "%d/%m/%Y", "%b-%y", "%b %Y", "%Y%m"]
 
 
@@ -64,9 +82,19 @@ def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     """Zero-filled monthly knife-crime counts by borough (see module doc for the schema)."""
     table = read_knife_file(path)
     knife = table[table["crime_type"].astype("string").str.strip() == "Knife Crime"]
-    boroughs = knife[knife["area_type"].astype("string").str.strip() == "Borough"]
+    area_type = knife["area_type"].astype("string").str.strip()
+    unknown_types = sorted(set(area_type.fillna("<blank>")) - set(AREA_TYPES))
+    if unknown_types:
+        position = int((~area_type.isin(list(AREA_TYPES))).to_numpy().argmax())
+        raise SourceError(
+            path, f"row {int(knife.index[position]) + 1}: unknown area type {unknown_types[0]!r}; expected one of {sorted(AREA_TYPES)}", "Area Type"
+        )
+    boroughs = knife[area_type.map(AREA_TYPES).astype(bool).to_numpy()]
     if boroughs.empty:
-        raise SourceError(path, "no rows with Area Type 'Borough' and Crime Type 'Knife Crime'", "Area Type")
+        raise SourceError(path, "no borough-level rows with Crime Type 'Knife Crime'", "Area Type")
+    not_known = (boroughs["area_type"].astype("string").str.strip() != "Borough") | (
+        boroughs["area_code"].astype("string").str.strip() == UNKNOWN_AREA_CODE
+    )
     text_key = ["month_year", "borough_snt", "area_name", "area_code", "crime_subtype", "measure"]
     reject_duplicates(boroughs.astype({c: "string" for c in text_key}), text_key, path)
     subtype = boroughs["crime_subtype"].astype("string").str.strip()
@@ -77,11 +105,11 @@ def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
             raise SourceError(path, f"unknown value(s) {unknown or ['<blank>']}; expected {allowed}", column)
     tidy = pd.DataFrame(
         {
-            "month": parse_months(boroughs["month_year"], path, "Month_Year", MONTH_FORMATS),
-            "borough_code": lookup.codes_for_labels(boroughs["borough_snt"], path, "Borough_SNT"),
+            "month": parse_months(boroughs["month_year"], path, "Month_Year", MONTH_FORMATS, FIRST_MONTH),
+            "borough_code": lookup.codes_for_labels(boroughs["borough_snt"].where(~not_known, "Other / NK"), path, "Borough_SNT"),
             "subtype": subtype,
             "measure": measure,
-            "count": parse_counts(boroughs["count"], path, "Count"),
+            "count": parse_counts(boroughs["count"], path, "Count", MAX_COUNT),
         }
     )
     summed = tidy.groupby(["month", "borough_code", "subtype", "measure"], observed=True)["count"].sum()

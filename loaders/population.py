@@ -31,6 +31,8 @@ from loaders.validation import parse_counts, read_csv_as_text, require_columns
 
 MYE_PATTERN = "population/ons_mye2_persons_sya_mid*.csv"
 ETHNICITY_PATTERN = "population/ons_census2021_ethnic_group*.csv"
+#: Residents of one borough (of one age or group): no borough has this many in all.
+MAX_PEOPLE = 2_000_000
 LONDON_CODES = [f"E09{n:06d}" for n in range(1, 34)]
 AGES = [str(a) for a in range(90)] + ["90+"]
 ETHNIC_GROUPS = {
@@ -67,7 +69,7 @@ def load_mid_year_estimates(path: Path) -> pd.DataFrame:
             "year": year,
             "area_code": long[code_column].str.strip().astype("string"),
             "age": long["age"].str.rstrip("+").astype("int64"),
-            "population": parse_counts(long["population"], path, "single-year-of-age columns"),
+            "population": parse_counts(long["population"], path, "single-year-of-age columns", MAX_PEOPLE),
             "series": "2021-based" if year >= 2021 else "2011-based",
         }
     ).astype({"series": "string", "year": "int64"})
@@ -88,7 +90,7 @@ def load_census_ethnicity(path: Path) -> pd.DataFrame:
         {
             "area_code": counts["ltla21_code"].astype("string"),
             "ethnic_group": high_level.map(ETHNIC_GROUPS).astype("string"),
-            "population": parse_counts(counts["value"], path, "value"),
+            "population": parse_counts(counts["value"], path, "value", MAX_PEOPLE),
         }
     )
     return tidy.groupby(["area_code", "ethnic_group"], as_index=False)["population"].sum()

@@ -56,15 +56,12 @@ def load_published_figures(path: Path) -> pd.DataFrame:
         raise SourceError(
             path, f"row {int(bad_claim.to_numpy().argmax()) + 1}: {text['claim'][bad_claim].iloc[0]!r} is not a claim number 1-4 or blank", "claim"
         )
-    start = parse_months(text["period_start"], path, "period_start", ["%Y-%m"])
-    end = parse_months(text["period_end"], path, "period_end", ["%Y-%m"])
+    start = parse_months(text["period_start"], path, "period_start", ["%Y-%m"], "2000-01")
+    end = parse_months(text["period_end"], path, "period_end", ["%Y-%m"], "2000-01")
     backwards = end < start
     if backwards.any():
         raise SourceError(path, f"row {int(backwards.to_numpy().argmax()) + 1}: period_end is before period_start", "period_end")
-    value = parse_counts(text["value"], path, "value")
-    too_big = value > MAX_VALUE
-    if too_big.any():
-        raise SourceError(path, f"row {int(too_big.to_numpy().argmax()) + 1}: {int(value[too_big].iloc[0]):,} is over {MAX_VALUE:,}", "value")
+    value = parse_counts(text["value"], path, "value", MAX_VALUE)
     figures = text.assign(claim=claim, period_start=start, period_end=end, value=value)
     strings = [c for c in COLUMNS if c not in ("claim", "period_start", "period_end", "value")]
     return figures.astype(dict.fromkeys(strings, "string")).reset_index(drop=True)

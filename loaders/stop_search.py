@@ -305,8 +305,8 @@ def load_monthly_searches_by_object(path: Path) -> pd.DataFrame:
     reject_duplicates(table, ["month", "object_of_search"], path)
     return pd.DataFrame(
         {
-            "month": parse_months(table["month"], path, "month", ["%Y-%m-%d", "%Y-%m"]),
+            "month": parse_months(table["month"], path, "month", ["%Y-%m-%d", "%Y-%m"], "2010-01"),
             "object_of_search": table["object_of_search"].str.strip().astype("string"),
-            "searches": parse_counts(table["count"], path, "count"),
+            "searches": parse_counts(table["count"], path, "count", 100_000),
         }
     )

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -83,35 +84,38 @@ def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout
         )
 
 
-def parse_counts(values: pd.Series, file: Path, column: str) -> pd.Series:
-    """Whole, non-negative counts as int64; blanks and text raise SourceError.
+def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd.Series:
+    """Whole counts from 0 to ``maximum`` (a bound no real value of the source reaches) as int64;
+    blanks, text, fractions, infinities and absurd values raise SourceError naming the row.
 
     Thousands separators ("8,945,309") are accepted.
     """
     text = values.astype("string").str.replace(",", "", regex=False).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
-    bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers % 1 != 0) | (numbers > maximum)
     if bad.any():
         position = int(bad.to_numpy().argmax())
         raise SourceError(
             file,
-            f"row {position + 1}: {values.iloc[position]!r} is not a whole count of zero or more",
+            f"row {position + 1}: {values.iloc[position]!r} is not a whole count from 0 to {maximum:,}",
             column=column,
         )
     return numbers.astype("int64")
 
 
-def parse_months(values: pd.Series, file: Path, column: str, formats: list[str]) -> pd.Series:
-    """First day of each month as datetime64; the first format that parses every row wins."""
+def parse_months(values: pd.Series, file: Path, column: str, formats: list[str], earliest: str) -> pd.Series:
+    """First day of each month as datetime64; the first format that parses every row wins.
+    A month before ``earliest`` (the source's first month, 'YYYY-MM') or after the current
+    month raises SourceError naming the row."""
     if pd.api.types.is_datetime64_any_dtype(values):
         if values.isna().any():
             raise SourceError(file, "blank date", column=column)
-        return values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+        return check_months(values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), values, file, column, earliest)
     text = values.astype("string").str.strip()
     for fmt in formats:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         if parsed.notna().all():
-            return parsed.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+            return check_months(parsed.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), values, file, column, earliest)
     parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
     position = int(parsed.isna().to_numpy().argmax())
     raise SourceError(
@@ -119,6 +123,16 @@ def parse_months(values: pd.Series, file: Path, column: str, formats: list[str])
         f"row {position + 1}: {values.iloc[position]!r} is not a month (expected e.g. {', '.join(formats)})",
         column=column,
     )
+
+
+def check_months(months: pd.Series, values: pd.Series, file: Path, column: str, earliest: str) -> pd.Series:
+    """months, unless one lies before ``earliest`` or after the current month (then SourceError naming the row)."""
+    latest = pd.Timestamp.now().to_period("M").to_timestamp()
+    outside = (months < pd.Timestamp(earliest)) | (months > latest)
+    if outside.any():
+        position = int(outside.to_numpy().argmax())
+        raise SourceError(file, f"row {position + 1}: {values.iloc[position]!r} is outside {earliest} to {latest:%Y-%m}", column=column)
+    return months
 
 
 def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:

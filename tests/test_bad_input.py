@@ -175,3 +175,17 @@ def test_error_message_is_one_line(tmp_path, lookup):
     error = expect_error(lambda: load_knife_crime(path, lookup), path.name, "crime_subtype", "missing")
     assert "\n" not in str(error)
     assert isinstance(error, ValueError) and not isinstance(error, pd.errors.ParserError)
+
+
+@pytest.mark.parametrize("count", ["inf", "1e30", "-inf", "nan", "99999999999999999999999", "10001"])
+def test_absurd_counts_are_refused_not_stored(tmp_path, lookup, count):
+    """Counts beyond the knife file's bound (10,000 a borough a month), infinite or too large for int64 never reach the snapshot."""
+    rows = [KNIFE_ROWS[0].replace(",30,", f",{count},"), *KNIFE_ROWS[1:]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Count", f"row 1: '{count}' is not a whole count from 0 to 10,000")
+
+
+def test_a_month_in_the_future_is_refused(tmp_path, lookup):
+    rows = [KNIFE_ROWS[0].replace("2024-04-01", "2099-04-01"), *KNIFE_ROWS[1:]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Month_Year", "row 1: '2099-04-01' is outside 2008-01 to")

@@ -175,7 +175,8 @@ def register_with(tmp_path: Path, column: str, value: str, row: int = 2) -> Path
         ("period_start", "last year", ["period_start", "row 2"]),
         ("quote", "", ["quote", "row 2", "blank"]),
         ("value", "12.5", ["value", "row 2", "whole count"]),
-        ("value", "99999999", ["value", "row 2", "over"]),
+        ("value", "99999999", ["value", "row 2", "from 0 to 1,000,000"]),
+        ("value", "inf", ["value", "row 2", "whole count"]),
         ("figure_id", "teen_victims_cy2023_dm", ["figure_id", "duplicate"]),
     ],
 )
