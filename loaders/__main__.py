@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from loaders.build import DEFAULT_RAW_DIR, build_into, build_snapshot, compare_snapshots
+from loaders.build import DEFAULT_RAW_DIR, SnapshotBusy, build_into, build_snapshot, compare_snapshots, snapshot_lock
 from loaders.errors import SourceError
 from loaders.refresh import FIRST_MONTH, RefreshError, refresh
 from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _progress(line: str) -> None:
@@ -31,7 +36,8 @@ def command_build(args: argparse.Namespace) -> int:
             return 1
         print(f"A fresh build from {args.raw} reproduces {args.snapshot} byte for byte (build time aside).")
         return 0
-    manifest = build_snapshot(args.raw, args.snapshot, progress=_progress)
+    with snapshot_lock(args.snapshot):
+        manifest = build_snapshot(args.raw, args.snapshot, progress=_progress)
     print(f"Built snapshot {manifest['version']} in {time.perf_counter() - started:.1f} s -> {args.snapshot}")
     return 0
 
@@ -39,7 +45,21 @@ def command_build(args: argparse.Namespace) -> int:
 def command_refresh(args: argparse.Namespace) -> int:
     manifest = refresh(args.raw if args.raw.is_dir() else None, args.snapshot, first_month=args.since)
     print(f"Refreshed: snapshot {manifest['version']} -> {args.snapshot}")
+    print_sources(manifest)
     return 0
+
+
+def print_sources(manifest: dict) -> None:
+    """Which sources are fresh and which were kept from the last good data, and why."""
+    for name, status in manifest.get("sources", {}).items():
+        line = f"  {name:36} {status['status']}"
+        if status.get("reason"):
+            line += f": {status['reason']}"
+        elif status.get("from"):
+            line += f" from {', '.join(status['from'])}"
+        print(line)
+        for remark in status.get("remarks", []):
+            print(f"  {'':36}   {remark}")
 
 
 def command_status(args: argparse.Namespace) -> int:
@@ -54,6 +74,8 @@ def command_status(args: argparse.Namespace) -> int:
         print(f"{name:36} {entry['rows']:>8,}  {entry.get('first_month') or '-':7}  {last or '-':7}  {old:>10}  {entry['source']['title'][:60]}")
         if entry.get("notes") and entry["rows"] == 0:
             print(f"{'':36} {entry['notes']}")
+    print("Sources (fresh: built from the files of the last build or refresh; kept: the last good data, and why):")
+    print_sources(manifest)
     return 0
 
 
@@ -72,10 +94,17 @@ def main(argv: list[str] | None = None) -> int:
     status = commands.add_parser("status", help="what the snapshot holds and how old each source is")
     status.set_defaults(run=command_status)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated build cleans up like Ctrl-C
     try:
         return args.run(args)
-    except (SourceError, RefreshError) as err:
+    except (SourceError, RefreshError, SnapshotBusy) as err:
         print(f"{args.command} failed: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # read-only folder, full disk, ...
+        print(
+            f"{args.command} failed: cannot write {err.filename or args.snapshot}: {err.strerror or err}; the snapshot was not changed",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         print(f"{args.command} interrupted; the snapshot was not changed", file=sys.stderr)

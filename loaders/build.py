@@ -16,11 +16,15 @@ snapshot is left as it was.
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import hashlib
 import json
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -404,7 +408,7 @@ def _months(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     return frame["month"].min().strftime("%Y-%m"), frame["month"].max().strftime("%Y-%m")
 
 
-def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict) -> dict:
+def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict, statuses: dict[str, dict]) -> dict:
     """Write parquet (and GeoJSON) files and manifest.json into out_dir; return the manifest."""
     entries = dict(carried)
     for table in tables:
@@ -434,53 +438,99 @@ def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dic
         entries[name] = {k: v for k, v in entry.items() if k != "_from"}
     entries = dict(sorted(entries.items()))
     version = hashlib.sha256("".join(e["sha256"] for e in entries.values()).encode()).hexdigest()[:16]
-    manifest = {"version": version, "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "tables": entries}
+    manifest = {"version": version, "built_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "sources": statuses, "tables": entries}
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return manifest
 
 
-def build_into(raw_dir: Path, out_dir: Path, static_from: Path | None = None, progress: Progress = lambda _: None) -> dict:
-    """Build every source in :data:`SOURCES` from raw_dir into the (empty) out_dir.
+def build_into(
+    raw_dir: Path,
+    out_dir: Path,
+    static_from: Path | None = None,
+    progress: Progress = lambda _: None,
+    keep: dict[str, str] | None = None,
+    keep_going: bool = False,
+    origin: dict[str, str] | None = None,
+    remarks: dict[str, list[str]] | None = None,
+) -> dict:
+    """Build every source in :data:`SOURCES` from raw_dir into the (empty) out_dir; return the manifest.
 
     Sources the refresh does not download come from raw_dir when it has the geography,
-    else (refresh on a machine without the raw folder) they are copied unchanged from
-    the snapshot ``static_from``.
+    else (refresh on a machine without the raw folder) they are copied unchanged from the
+    snapshot ``static_from``. ``keep`` names sources (with the reason) whose tables are copied
+    from ``static_from`` instead of built; with ``keep_going``, a source whose build fails is
+    kept the same way, so one bad download never blocks the others. The manifest's
+    ``sources`` says, per source, whether it is fresh or kept and why; ``origin`` maps a
+    downloaded file to its address, so a failure names the address, not a temporary file;
+    ``remarks`` (per source) go into its status, e.g. months a refresh skipped.
     """
+    origin, remarks = origin or {}, remarks or {}
     raw_dir = Path(raw_dir)
-    carried: dict = {}
+    keep = dict(keep or {})
     from_raw = (raw_dir / BCU_TABLE).exists()
     if from_raw:
         geography = geography_from_raw(raw_dir)
     elif static_from is not None:
         geography = load_geography(static_from)
-        old = read_manifest(static_from)["tables"]
-        for source in SOURCES:
-            if not source.refreshed:
-                carried |= {name: old[name] | {"_from": str(static_from)} for name in source.tables if name in old}
+        keep |= {source.name: "not downloaded by a refresh; carried over" for source in SOURCES if not source.refreshed}
     else:
         raise SourceError(raw_dir / BCU_TABLE, "geography files not found and no snapshot to take them from")
+    old = read_manifest(static_from)["tables"] if static_from is not None else {}
     context = BuildContext(raw_dir, geography, progress)
-    if static_from is not None:
-        context.built |= {name: read_table(name, static_from) for name, entry in carried.items() if entry["file"].endswith(".parquet")}
     tables: list[Table] = []
+    carried: dict = {}
+    statuses: dict[str, dict] = {}
     for source in SOURCES:
-        if not source.refreshed and not from_raw:
-            continue
-        progress(source.name)
-        built = source.step(context)
-        context.built |= {t.name: t.frame for t in built if isinstance(t.frame, pd.DataFrame)}
-        tables += built
+        reason = keep.get(source.name)
+        if reason is None:
+            progress(source.name)
+            try:
+                built = source.step(context)
+            except SourceError as err:
+                if err.file in origin:
+                    err = SourceError(origin[err.file], err.problem, err.column)
+                if not keep_going or static_from is None:
+                    raise err from None
+                reason = f"kept the last good data: {err}"
+                progress(f"{source.name}: {reason}")
+            else:
+                context.built |= {t.name: t.frame for t in built if isinstance(t.frame, pd.DataFrame)}
+                tables += built
+                addresses = sorted({origin[str(p)] for t in built for p in t.inputs if str(p) in origin})
+                statuses[source.name] = (
+                    {"status": "fresh", "reason": ""}
+                    | ({"from": addresses} if addresses else {})
+                    | ({"remarks": remarks[source.name]} if remarks.get(source.name) else {})
+                )
+                continue
+        assert static_from is not None  # a kept source is copied from the previous snapshot
+        for name in source.tables:
+            if name in old:
+                carried[name] = old[name] | {"_from": str(static_from)}
+                if old[name]["file"].endswith(".parquet"):
+                    context.built[name] = read_table(name, static_from)
+        statuses[source.name] = {"status": "kept", "reason": reason}
     progress("writing snapshot")
-    return write_tables(tables, out_dir, raw_dir, carried)
+    return write_tables(tables, out_dir, raw_dir, carried, statuses)
 
 
-def build_snapshot(raw_dir: Path, snapshot_dir: Path = SNAPSHOT_DIR, static_from: Path | None = None, progress: Progress = lambda _: None) -> dict:
-    """Build into a temporary folder, then swap it in; the old snapshot survives any failure."""
+def build_snapshot(
+    raw_dir: Path,
+    snapshot_dir: Path = SNAPSHOT_DIR,
+    static_from: Path | None = None,
+    progress: Progress = lambda _: None,
+    keep: dict[str, str] | None = None,
+    keep_going: bool = False,
+    origin: dict[str, str] | None = None,
+    remarks: dict[str, list[str]] | None = None,
+) -> dict:
+    """Build into a temporary folder beside the snapshot, then swap it in with one atomic
+    exchange; the old snapshot survives any failure (see :func:`build_into` for the options)."""
     snapshot_dir = Path(snapshot_dir)
     snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".snapshot-build-", dir=snapshot_dir.parent))
     try:
-        manifest = build_into(raw_dir, staging, static_from, progress)
+        manifest = build_into(raw_dir, staging, static_from, progress, keep, keep_going, origin, remarks)
         staging.chmod(0o755)
         swap_in(staging, snapshot_dir)
     finally:
@@ -488,13 +538,51 @@ def build_snapshot(raw_dir: Path, snapshot_dir: Path = SNAPSHOT_DIR, static_from
     return manifest
 
 
+RENAME_EXCHANGE = 2  # renameat2 flag (Linux): swap two paths atomically
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0
+
+
 def swap_in(staging: Path, snapshot_dir: Path) -> None:
-    """Replace snapshot_dir by staging with two renames; the old copy is removed last."""
+    """Make staging the snapshot. Where the system allows (Linux), one atomic exchange, so there is
+    no moment without a readable snapshot; elsewhere two renames. The old copy is removed last."""
+    if snapshot_dir.exists() and _exchange(staging, snapshot_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the old snapshot
+        return
     retired = snapshot_dir.with_name(f".snapshot-old-{datetime.now():%Y%m%d%H%M%S%f}")
     if snapshot_dir.exists():
         snapshot_dir.rename(retired)
     staging.rename(snapshot_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+class SnapshotBusy(RuntimeError):
+    """Another build or refresh holds the snapshot's lock."""
+
+
+@contextmanager
+def snapshot_lock(snapshot_dir: Path) -> Iterator[None]:
+    """One build or refresh at a time: an exclusive lock on a file beside the snapshot."""
+    lock_path = Path(snapshot_dir).parent / f".{Path(snapshot_dir).name}.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SnapshotBusy(f"another build or refresh of {snapshot_dir} is running (lock {lock_path}); try again when it has finished") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def compare_snapshots(expected_dir: Path, built_dir: Path) -> list[str]:

@@ -1,41 +1,75 @@
-"""Download the live public sources and rebuild the snapshot from them.
+"""Download the live public sources and rebuild the snapshot, one source at a time.
 
-- London Datastore (CKAN): ``package_show`` gives each dataset's current resources; the
-  resource is picked by name, then downloaded.
-- data.police.uk: ``/api/crimes-street-dates`` lists the months on offer; each month's
-  Met stop and search comes from ``/api/stops-force?force=metropolitan&date=YYYY-MM``.
+- London Datastore (CKAN ``package_show``): each dataset's resources are listed; the one
+  wanted is chosen by what it is (its name), then by the newest date (resource date, else a
+  date in its name), and named in the progress output.
+- data.police.uk: ``/api/crimes-street-dates`` lists the months on offer; each month's Met
+  stop and search comes from ``/api/stops-force``. A month is checked against the complete
+  monthly count the snapshot holds (third-party counts) and refused when short, with both
+  numbers; a month that still answers 502/503 after retries is skipped, never counted as zero.
 
-Every download has a timeout, retries on connection errors, HTTP 429 and 5xx, a size cap,
-and checks for truncation and for HTML served in place of data. Files go to a temporary
-raw folder; the snapshot is rebuilt from it into another temporary folder and swapped in
-only when complete, so any failure leaves the last good snapshot untouched.
+Every download has a timeout, a size cap, retries on connection errors, 429 and 5xx (honouring
+``Retry-After``), pacing under the published limit (15 requests a second), a check of
+``Content-Length`` against the bytes as sent (before any gzip decoding), and a check for
+HTML served in place of data.
+
+Each source downloads, validates and is swapped in on its own: a source that fails keeps its
+last good data, and the manifest's ``sources`` (``python -m loaders status``) says which are
+fresh and which were kept, and why. Only when nothing at all could be downloaded is the
+refresh an error. One build or refresh runs at a time (a lock beside the snapshot).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import shutil
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import requests
+import urllib3
 
-from loaders.build import build_snapshot, copy_kept_files
-from loaders.snapshot_files import SNAPSHOT_DIR
+from loaders.build import build_snapshot, copy_kept_files, snapshot_lock
+from loaders.snapshot_files import SNAPSHOT_DIR, read_table
 
-CKAN_PACKAGE_SHOW = "https://data.london.gov.uk/api/action/package_show?id={dataset}"
-POLICE_DATES = "https://data.police.uk/api/crimes-street-dates"
-POLICE_STOPS = "https://data.police.uk/api/stops-force?force=metropolitan&date={month}"
+DATASTORE = "https://data.london.gov.uk"
+POLICE = "https://data.police.uk"
 FIRST_MONTH = "2022-04"  # FY2022/23 onwards: two full years before the claim year
+#: A month of the API is refused when it holds less than this share of the complete monthly count.
+MIN_SHARE = 0.95
+#: data.police.uk's published limit is 15 requests a second; stay under it.
+MIN_INTERVAL = 1 / 12
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the live services are (tests point these at a server on 127.0.0.1)."""
+
+    datastore: str = DATASTORE
+    police: str = POLICE
+
+    def package_show(self, dataset: str) -> str:
+        return f"{self.datastore}/api/action/package_show?id={dataset}"
+
+    @property
+    def police_dates(self) -> str:
+        return f"{self.police}/api/crimes-street-dates"
+
+    def police_stops(self, month: str) -> str:
+        return f"{self.police}/api/stops-force?force=metropolitan&date={month}"
 
 
 @dataclass(frozen=True)
 class DatastoreFile:
-    """A London Datastore resource to fetch and where it goes in the raw folder."""
+    """A London Datastore resource to fetch, recognised by its name, and where it goes in the raw folder."""
 
     dataset: str
     name_contains: str
@@ -43,20 +77,30 @@ class DatastoreFile:
     target: str
 
 
-DATASTORE_FILES = [
-    DatastoreFile("2l1w8", "victims", None, "homicide/mps_homicide_victims_live.csv"),
-    DatastoreFile("e5n6w", "KnifeCrimeData", None, "knife_crime/mps_monthly_crime_dashboard_knife_live.csv"),
-    DatastoreFile("exy3m", "Borough Level Crime (Historical)", None, "homicide/mps_borough_level_crime_historical_live.csv"),
-    DatastoreFile("exy3m", "Borough Level Crime", "Historical", "homicide/mps_borough_level_crime_recent_live.csv"),
-]
+#: The London Datastore files of each source the refresh downloads (names as in loaders.build.SOURCES).
+DATASTORE_FILES = {
+    "homicide victims": [DatastoreFile("2l1w8", "victims", None, "homicide/mps_homicide_victims_live.csv")],
+    "knife crime": [DatastoreFile("e5n6w", "KnifeCrimeData", None, "knife_crime/mps_monthly_crime_dashboard_knife_live.csv")],
+    "borough-level recorded crime": [
+        DatastoreFile("exy3m", "Borough Level Crime (Historical)", None, "homicide/mps_borough_level_crime_historical_live.csv"),
+        DatastoreFile("exy3m", "Borough Level Crime", "Historical", "homicide/mps_borough_level_crime_recent_live.csv"),
+    ],
+}
+STOP_SEARCH = "stop and search"
 
 
 class RefreshError(RuntimeError):
-    """A refresh step failed; the message says which URL and why."""
+    """A refresh step failed; the message says which address and why."""
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, wait: float | None = None):
+        super().__init__(message)
+        self.wait = wait
 
 
 class Downloader:
-    """HTTP GET with timeout, retries, size cap, truncation and HTML checks, and progress."""
+    """HTTP GET with timeout, retries (Retry-After honoured), pacing, size cap, length and HTML checks, and progress."""
 
     def __init__(
         self,
@@ -65,14 +109,18 @@ class Downloader:
         retries: int = 3,
         max_bytes: int = 300 * 1024 * 1024,
         backoff: float = 2.0,
+        max_wait: float = 60.0,
+        min_interval: float = MIN_INTERVAL,
         progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
     ):
         self.session = session or requests.Session()
-        self.timeout, self.retries, self.max_bytes, self.backoff = timeout, retries, max_bytes, backoff
+        self.timeout, self.retries, self.max_bytes, self.backoff, self.max_wait = timeout, retries, max_bytes, backoff, max_wait
+        self.min_interval = min_interval
         self.progress = progress
+        self._last_request = 0.0
 
     def get_bytes(self, url: str, expect: str) -> bytes:
-        """The body of url; ``expect`` is 'json' or 'csv' and guards against HTML error pages."""
+        """The body of url (gzip decoded); ``expect`` is 'json' or 'csv' and guards against HTML pages."""
         last_error = ""
         for attempt in range(1, self.retries + 1):
             try:
@@ -80,17 +128,26 @@ class Downloader:
             except _Retryable as err:
                 last_error = str(err)
                 if attempt < self.retries:
-                    time.sleep(self.backoff * attempt)
+                    wait = min(self.max_wait, err.wait if err.wait is not None else self.backoff * attempt)
+                    self.progress(f"    {last_error}; trying again in {wait:.0f} s")
+                    time.sleep(wait)
         raise RefreshError(f"{url}: gave up after {self.retries} tries: {last_error}")
 
+    def _pace(self) -> None:
+        wait = self._last_request + self.min_interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        self._last_request = time.monotonic()
+
     def _get_once(self, url: str, expect: str) -> bytes:
+        self._pace()
         try:
-            response = self.session.get(url, timeout=self.timeout, stream=True)
+            response = self.session.get(url, timeout=self.timeout, stream=True, headers={"Accept-Encoding": "gzip"})
         except (requests.ConnectionError, requests.Timeout) as err:
             raise _Retryable(f"no connection ({type(err).__name__})") from None
         with response:
             if response.status_code == 429 or response.status_code >= 500:
-                raise _Retryable(f"HTTP {response.status_code}")
+                raise _Retryable(f"HTTP {response.status_code}", _retry_after(response.headers.get("Retry-After")))
             if response.status_code != 200:
                 raise RefreshError(f"{url}: HTTP {response.status_code}")
             content_type = response.headers.get("Content-Type", "").lower()
@@ -99,24 +156,34 @@ class Downloader:
             declared = int(response.headers.get("Content-Length") or 0)
             if declared > self.max_bytes:
                 raise RefreshError(f"{url}: {declared:,} bytes is over the {self.max_bytes:,}-byte cap")
-            body = bytearray()
-            reported = 0
-            try:
-                for chunk in response.iter_content(chunk_size=1 << 20):
-                    body.extend(chunk)
-                    if len(body) > self.max_bytes:
-                        raise RefreshError(f"{url}: more than the {self.max_bytes:,}-byte cap")
-                    if len(body) - reported >= 10 * 1024 * 1024:
-                        reported = len(body)
-                        total = f" of {declared / 1e6:.1f}" if declared else ""
-                        self.progress(f"    {reported / 1e6:.0f}{total} MB")
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as err:
-                raise _Retryable(f"download interrupted ({type(err).__name__})") from None
-        if declared and len(body) != declared:
+            body = self._read(response, url, declared)
+        if declared and len(body) != declared:  # the bytes as sent, before any decoding
             raise _Retryable(f"truncated: {len(body):,} of {declared:,} bytes")
-        head = bytes(body[:200]).lstrip().lower()
+        if "gzip" in response.headers.get("Content-Encoding", "").lower():
+            try:
+                body = gzip.decompress(body)
+            except (OSError, EOFError, zlib.error) as err:
+                raise _Retryable(f"damaged gzip body ({err})") from None
+        head = body[:200].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html")):
             raise RefreshError(f"{url}: served an HTML page, not {expect} data")
+        return body
+
+    def _read(self, response: requests.Response, url: str, declared: int) -> bytes:
+        body = bytearray()
+        reported = 0
+        try:
+            for chunk in response.raw.stream(1 << 20, decode_content=False):
+                body.extend(chunk)
+                if len(body) > self.max_bytes:
+                    raise RefreshError(f"{url}: more than the {self.max_bytes:,}-byte cap")
+                if len(body) - reported >= 10 * 1024 * 1024:
+                    reported = len(body)
+                    self.progress(f"    {reported / 1e6:.0f}{f' of {declared / 1e6:.1f}' if declared else ''} MB")
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
+            if declared and len(body) < declared:
+                raise _Retryable(f"truncated: {len(body):,} of {declared:,} bytes before the connection closed") from None
+            raise _Retryable(f"download interrupted ({type(err).__name__})") from None
         return bytes(body)
 
     def get_json(self, url: str) -> object:
@@ -127,60 +194,131 @@ class Downloader:
             raise RefreshError(f"{url}: not valid JSON ({err})") from None
 
 
-class _Retryable(Exception):
-    pass
-
-
-def datastore_resource_url(downloader: Downloader, wanted: DatastoreFile) -> str:
-    """The current download URL of a London Datastore resource, found by its name."""
-    url = CKAN_PACKAGE_SHOW.format(dataset=wanted.dataset)
-    listing = downloader.get_json(url)
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header given in seconds; None when absent or a date."""
     try:
-        resources = listing["result"]["resources"]  # type: ignore[index]  # checked by the except below
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+# ---- London Datastore ------------------------------------------------------------------------------
+
+
+def _resource_date(resource: dict) -> str:
+    """The resource's date for ordering vintages: last_modified, else created, else a date in its name or address."""
+    for key in ("last_modified", "created"):
+        value = resource.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:10]
+    text = f"{resource.get('name') or ''} {unquote(str(resource.get('url') or ''))}"
+    found = re.findall(r"(20\d\d)[-_]?(\d\d)(?:[-_]?(\d\d))?", text)
+    return max((f"{y}-{m}-{d or '01'}" for y, m, d in found), default="")
+
+
+def choose_resource(listing: object, wanted: DatastoreFile, url: str) -> dict:
+    """The resource wanted, by name (blank names and non-CSV formats skipped), newest first."""
+    try:
+        resources = listing["result"]["resources"]  # type: ignore[index]  # checked by the except
     except (KeyError, TypeError):
         raise RefreshError(f"{url}: not a CKAN package_show answer (no result.resources)") from None
-    matches = [
-        r
-        for r in resources
-        if wanted.name_contains.lower() in str(r.get("name", "")).lower()
-        and not (wanted.name_excludes and wanted.name_excludes.lower() in str(r.get("name", "")).lower())
-        and str(r.get("format", "csv")).lower() in ("csv", "")
-    ]
+    matches = []
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict):
+            continue
+        name = str(resource.get("name") or "").strip()
+        address = str(resource.get("url") or "").strip()
+        fmt = str(resource.get("format") or "").strip().lower()
+        is_csv = fmt == "csv" or (not fmt and urlparse(address).path.lower().endswith(".csv"))
+        if not name or not address or not is_csv:
+            continue
+        if wanted.name_contains.lower() in name.lower() and not (wanted.name_excludes and wanted.name_excludes.lower() in name.lower()):
+            matches.append(resource)
     if not matches:
-        names = [r.get("name") for r in resources]
+        names = [r.get("name") for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
         raise RefreshError(f"{url}: no CSV resource named like '{wanted.name_contains}' (resources: {names})")
-    return matches[0]["url"]
+    return max(matches, key=_resource_date)
 
 
-def stop_search_months(downloader: Downloader, first_month: str) -> list[str]:
+def fetch_datastore(downloader: Downloader, endpoints: Endpoints, raw_dir: Path, files: list[DatastoreFile], origin: dict[str, str]) -> None:
+    for wanted in files:
+        listing_url = endpoints.package_show(wanted.dataset)
+        resource = choose_resource(downloader.get_json(listing_url), wanted, listing_url)
+        date = _resource_date(resource)
+        downloader.progress(f"    London Datastore {wanted.dataset}: '{resource['name']}'{f' ({date})' if date else ''}")
+        address = str(resource["url"]).strip()
+        if address.startswith("/"):
+            address = endpoints.datastore + address
+        target = raw_dir / wanted.target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(downloader.get_bytes(address, "csv"))
+        origin[str(target)] = address
+
+
+# ---- data.police.uk --------------------------------------------------------------------------------
+
+
+def stop_search_months(downloader: Downloader, endpoints: Endpoints, first_month: str) -> list[str]:
     """Months from first_month on for which data.police.uk has Met stop and search."""
-    listing = downloader.get_json(POLICE_DATES)
+    listing = downloader.get_json(endpoints.police_dates)
     if not isinstance(listing, list):
-        raise RefreshError(f"{POLICE_DATES}: expected a JSON list of months")
+        raise RefreshError(f"{endpoints.police_dates}: expected a JSON list of months")
     months = sorted(
         entry["date"]
         for entry in listing
-        if isinstance(entry, dict) and "metropolitan" in entry.get("stop-and-search", []) and entry.get("date", "") >= first_month
+        if isinstance(entry, dict) and "metropolitan" in entry.get("stop-and-search", []) and str(entry.get("date", "")) >= first_month
     )
     if not months:
-        raise RefreshError(f"{POLICE_DATES}: lists no month with Metropolitan stop and search since {first_month}")
+        raise RefreshError(f"{endpoints.police_dates}: lists no month with Metropolitan stop and search since {first_month}")
     return months
 
 
-def download_sources(downloader: Downloader, raw_dir: Path, first_month: str = FIRST_MONTH) -> None:
-    """Fetch every live source into raw_dir, in the layout the build reads."""
-    for number, wanted in enumerate(DATASTORE_FILES, start=1):
-        downloader.progress(f"[{number}/{len(DATASTORE_FILES)}] London Datastore {wanted.dataset}: {wanted.name_contains}")
-        body = downloader.get_bytes(datastore_resource_url(downloader, wanted), "csv")
-        target = raw_dir / wanted.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
-    months = stop_search_months(downloader, first_month)
+def fetch_stop_search(
+    downloader: Downloader, endpoints: Endpoints, raw_dir: Path, first_month: str, complete: dict[str, int], origin: dict[str, str]
+) -> list[str]:
+    """Each month's API answer into raw_dir, checked against ``complete`` (month -> complete count);
+    returns what was skipped or refused, with the reason."""
     folder = raw_dir / "stop_search" / "police_uk_api"
     folder.mkdir(parents=True, exist_ok=True)
+    months = stop_search_months(downloader, endpoints, first_month)
+    problems = []
     for number, month in enumerate(months, start=1):
-        downloader.progress(f"[{number}/{len(months)}] data.police.uk stop and search {month}")
-        (folder / f"{month}.json").write_bytes(downloader.get_bytes(POLICE_STOPS.format(month=month), "json"))
+        downloader.progress(f"    data.police.uk stop and search {month} ({number}/{len(months)})")
+        url = endpoints.police_stops(month)
+        try:
+            body = downloader.get_bytes(url, "json")
+        except RefreshError as err:
+            problems.append(f"{month} skipped ({err})")
+            continue
+        try:
+            records = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            problems.append(f"{month} skipped ({url}: not valid JSON, {err})")
+            continue
+        expected = complete.get(month)
+        if not isinstance(records, list):
+            problems.append(f"{month} skipped ({url}: not a JSON list of records)")
+            continue
+        if expected and len(records) < MIN_SHARE * expected:
+            problems.append(f"{month} refused: {len(records):,} records against a complete count of {expected:,}")
+            continue
+        if expected is None:
+            problems.append(f"{month} not checked: no complete monthly count for it in the snapshot")
+        path = folder / f"{month}.json"
+        path.write_bytes(body)
+        origin[str(path)] = url
+    if not any(folder.iterdir()):
+        raise RefreshError(f"{endpoints.police_dates}: no month could be used: {'; '.join(problems[:3])}")
+    return problems
+
+
+def complete_counts(snapshot_dir: Path) -> dict[str, int]:
+    """Complete monthly counts of Met searches (third-party table of the snapshot), month 'YYYY-MM' -> searches."""
+    counts = read_table("stop_search_by_object_third_party", snapshot_dir)
+    return {f"{month:%Y-%m}": int(total) for month, total in counts.groupby("month")["searches"].sum().items()}
+
+
+# ---- the refresh -----------------------------------------------------------------------------------
 
 
 def refresh(
@@ -188,20 +326,47 @@ def refresh(
     snapshot_dir: Path = SNAPSHOT_DIR,
     downloader: Downloader | None = None,
     first_month: str = FIRST_MONTH,
+    endpoints: Endpoints = Endpoints(),
 ) -> dict:
-    """Download, validate, rebuild and swap in; returns the new manifest.
+    """Download each source, rebuild, swap in; returns the new manifest (module doc).
 
     Sources with no live address (geography, population, ONS tables, published figures,
     third-party copies; see ``loaders.build.SOURCES``) come from ``static_raw_dir`` when it
     holds them, else from the current snapshot.
     """
     downloader = downloader or Downloader()
-    staging = Path(tempfile.mkdtemp(prefix="knife-claims-download-"))
-    try:
-        download_sources(downloader, staging, first_month)
-        has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
-        if static_raw_dir is not None and has_static:
-            copy_kept_files(Path(static_raw_dir), staging)
-        return build_snapshot(staging, snapshot_dir, static_from=None if has_static else snapshot_dir, progress=downloader.progress)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    snapshot_dir = Path(snapshot_dir)
+    with snapshot_lock(snapshot_dir):
+        staging = Path(tempfile.mkdtemp(prefix="knife-claims-download-"))
+        try:
+            origin: dict[str, str] = {}
+            keep: dict[str, str] = {}
+            notes: dict[str, list[str]] = {}
+            sources = [*DATASTORE_FILES, STOP_SEARCH]
+            for number, name in enumerate(sources, start=1):
+                downloader.progress(f"[{number}/{len(sources)}] {name}")
+                try:
+                    if name == STOP_SEARCH:
+                        notes[name] = fetch_stop_search(downloader, endpoints, staging, first_month, complete_counts(snapshot_dir), origin)
+                    else:
+                        fetch_datastore(downloader, endpoints, staging, DATASTORE_FILES[name], origin)
+                except RefreshError as err:
+                    keep[name] = f"download failed, kept the last good data: {err}"
+                    downloader.progress(f"    {keep[name]}")
+            if len(keep) == len(sources):
+                raise RefreshError("; ".join(keep.values()))
+            has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
+            if static_raw_dir is not None and has_static:
+                copy_kept_files(Path(static_raw_dir), staging)
+            return build_snapshot(
+                staging,
+                snapshot_dir,
+                static_from=snapshot_dir,
+                progress=downloader.progress,
+                keep=keep,
+                keep_going=True,
+                origin=origin,
+                remarks=notes,
+            )
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)

@@ -104,8 +104,10 @@ def read_archive_csv(path: Path, headers: dict[str, str] = CSV_COLUMNS, allow_em
     path = Path(path)
     if path.stat().st_size == 0:
         raise SourceError(path, "the file is empty")
+    with path.open("rb") as handle:
+        first_line = handle.readline()
     try:
-        header = pacsv.read_csv(io.BytesIO(path.open("rb").readline())).column_names
+        header = pacsv.read_csv(io.BytesIO(first_line)).column_names
     except (pa.ArrowInvalid, UnicodeDecodeError) as err:
         raise SourceError(path, f"unreadable header: {err}") from None
     missing = [name for name in headers if name not in header]

@@ -1,177 +1,309 @@
-"""Refresh against a fake network: success, and every failure leaves the snapshot untouched."""
+"""The refresh against a real HTTP server on 127.0.0.1 answering in today's live formats
+(../shared/data/LIVE_FORMATS.md): each source is downloaded, validated and swapped in on its
+own; a source that fails keeps its last good data, and says why, naming the address."""
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import pandas as pd
 import pytest
-import requests
 
 from loaders import __main__ as cli
-from loaders.errors import SourceError
-from loaders.refresh import CKAN_PACKAGE_SHOW, POLICE_DATES, POLICE_STOPS, Downloader, RefreshError, refresh
-from loaders.snapshot_files import read_manifest, read_table, sha256_of
-from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_CSV, VICTIMS_2024
-from tests.fake_http import FakeResponse, FakeSession, ckan_listing, json_response
+from loaders.build import SnapshotBusy, snapshot_lock
+from loaders.refresh import MIN_INTERVAL, Downloader, Endpoints, RefreshError, refresh
+from loaders.snapshot_files import PROJECT_ROOT, read_manifest, read_table, sha256_of
+from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, VICTIMS_2020
+from tests.live_server import LiveServer, Reply, json_reply, start
+from tests.test_live_formats import homicide_2025_layout, knife_2026_layout
 
 CRIME_HISTORICAL_CSV = CRIME_RECENT_CSV.with_name(
     "mps_borough_level_crime_historical_2010-04_to_2024-02__fenneh-london-crime-data@8ea9f76__as_csv.csv"
 )
-FILES = "https://files.example/"
+NEW_MONTHS = ["2026-01", "2026-02"]  # after the snapshot's complete monthly counts end (2025-12): not checkable
+OLD_MONTH = "2024-12"  # the saved API answer holds ~30% of the month: refused
 
 
-def healthy_routes() -> dict:
+def package(resources: list[dict]) -> Reply:
+    return json_reply({"success": True, "result": {"resources": resources}})
+
+
+def resource(name: str | None, url: str, fmt: str | None = "CSV", modified: str | None = None) -> dict:
+    return {"name": name, "url": url, "format": fmt, "last_modified": modified, "created": None}
+
+
+def api_month(month: str, copies: int = 4) -> bytes:
+    """A month's API answer (the saved answers' records repeated: format only)."""
+    records = json.loads((API_JSON_DIR / "2025-01.json").read_text())
+    return json.dumps(records * copies).encode()
+
+
+def live_routes(tmp_path: Path) -> dict[str, list[Reply]]:
+    """Every route of a healthy refresh, in today's formats: the 2026 knife file (gzip), the 2025
+    victims layout, vintages listed oldest first, a people-proceeded-against file listed before the victims."""
     return {
-        CKAN_PACKAGE_SHOW.format(dataset="2l1w8"): ckan_listing([("Homicide Victims 2003 - Jun 2025", FILES + "victims.csv")]),
-        CKAN_PACKAGE_SHOW.format(dataset="e5n6w"): ckan_listing([("M1045_MonthlyCrimeDashboard_KnifeCrimeData", FILES + "knife.csv")]),
-        CKAN_PACKAGE_SHOW.format(dataset="exy3m"): ckan_listing(
-            [("MPS Borough Level Crime (Historical)", FILES + "hist.csv"), ("MPS Borough Level Crime (most recent 24 months)", FILES + "recent.csv")]
-        ),
-        FILES + "victims.csv": FakeResponse(VICTIMS_2024.read_bytes()),
-        FILES + "knife.csv": FakeResponse(KNIFE_CSV.read_bytes()),
-        FILES + "hist.csv": FakeResponse(CRIME_HISTORICAL_CSV.read_bytes()),
-        FILES + "recent.csv": FakeResponse(CRIME_RECENT_CSV.read_bytes()),
-        POLICE_DATES: json_response([{"date": m, "stop-and-search": ["metropolitan", "kent"]} for m in ("2025-01", "2024-12", "2021-05")]),
-        POLICE_STOPS.format(month="2024-12"): FakeResponse((API_JSON_DIR / "2024-12.json").read_bytes(), content_type="application/json"),
-        POLICE_STOPS.format(month="2025-01"): FakeResponse((API_JSON_DIR / "2025-01.json").read_bytes(), content_type="application/json"),
+        "/api/action/package_show?id=2l1w8": [
+            package(
+                [
+                    resource("Homicide People Proceeded Against", "/download/2l1w8/ppa/ppa.csv"),
+                    resource("Homicide Victims 2003 - Jun 2025", "/download/2l1w8/b3s/Homicide%20Victims%202003%20-%20Jun%202025.csv"),
+                ]
+            )
+        ],
+        "/download/2l1w8/b3s/Homicide%20Victims%202003%20-%20Jun%202025.csv": [Reply(homicide_2025_layout(tmp_path).read_bytes())],
+        "/api/action/package_show?id=e5n6w": [
+            package(
+                [
+                    resource("M1045_MonthlyCrimeDashboard_KnifeCrimeData_202406", "/download/e5n6w/old/Knife_202406.csv", modified="2024-06-20"),
+                    resource(None, "/download/e5n6w/blank.csv", fmt=None),
+                    resource(
+                        "M1045_MonthlyCrimeDashboard_KnifeCrimeData",
+                        "/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv",
+                        modified="2026-08-18",
+                    ),
+                ]
+            )
+        ],
+        "/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv": [Reply(knife_2026_layout(tmp_path).read_bytes(), gzip=True)],
+        "/api/action/package_show?id=exy3m": [
+            package(
+                [
+                    resource("MPS Borough Level Crime (Historical)", "/download/exy3m/hist.csv", fmt="csv"),
+                    resource("MPS Borough Level Crime (most recent 24 months)", "/download/exy3m/e4x/recent.csv", fmt=None),
+                ]
+            )
+        ],
+        "/download/exy3m/hist.csv": [Reply(CRIME_HISTORICAL_CSV.read_bytes())],
+        "/download/exy3m/e4x/recent.csv": [Reply(CRIME_RECENT_CSV.read_bytes())],
+        "/api/crimes-street-dates": [
+            json_reply([{"date": m, "stop-and-search": ["metropolitan", "kent"]} for m in [*NEW_MONTHS, OLD_MONTH, "2021-05"]])
+        ],
+        **{f"/api/stops-force?force=metropolitan&date={m}": [Reply(api_month(m), content_type="application/json")] for m in NEW_MONTHS},
+        f"/api/stops-force?force=metropolitan&date={OLD_MONTH}": [
+            Reply((API_JSON_DIR / "2024-12.json").read_bytes(), content_type="application/json")
+        ],
     }
 
 
 @pytest.fixture
+def server(tmp_path):
+    live = start()
+    live.routes = live_routes(tmp_path)
+    yield live
+    live.shutdown()
+
+
+@pytest.fixture
 def snapshot(tmp_path, committed_snapshot):
+    import shutil
+
     copy = tmp_path / "snapshot"
     shutil.copytree(committed_snapshot, copy)
     return copy
 
 
-def checksums(folder):
+def checksums(folder: Path) -> dict[str, str]:
     return {p.name: sha256_of(p) for p in folder.iterdir()}
 
 
-def run(routes, snapshot, raw_dir, **downloader_options):
-    downloader = Downloader(FakeSession(routes), backoff=0, progress=lambda _: None, **downloader_options)  # type: ignore[arg-type]  # a test double of requests.Session
-    return refresh(raw_dir, snapshot, downloader)
+def run(server: LiveServer, snapshot: Path, raw_dir: Path | None, **options) -> dict:
+    downloader = Downloader(backoff=0, progress=lambda _: None, **options)
+    return refresh(raw_dir, snapshot, downloader, first_month="2022-04", endpoints=Endpoints(server.url, server.url))
 
 
-def test_refresh_success_replaces_snapshot(snapshot, raw_dir):
-    manifest = run(healthy_routes(), snapshot, raw_dir)
-    assert read_manifest(snapshot)["version"] == manifest["version"]
-    searches = read_table("stop_search", snapshot)
-    months = sorted(searches.month.dt.strftime("%Y-%m").unique())
-    assert months[-2:] == ["2024-12", "2025-01"]  # downloaded; earlier months kept from the raw folder's cleaned copy
-    assert months[0] == "2023-04" and "2024-09" not in months
-    downloaded = searches[searches.month >= "2024-12-01"]
-    expected = len(json.loads((API_JSON_DIR / "2024-12.json").read_text())) + len(json.loads((API_JSON_DIR / "2025-01.json").read_text()))
-    assert downloaded.searches.sum() == expected
-    assert read_table("knife_crime", snapshot)["count"].sum() > 0
+def test_refresh_in_todays_formats(server, snapshot, raw_dir):
+    manifest = run(server, snapshot, raw_dir)
+    sources = manifest["sources"]
+    assert {
+        name: s["status"]
+        for name, s in sources.items()
+        if name in ("homicide victims", "knife crime", "borough-level recorded crime", "stop and search")
+    } == dict.fromkeys(("homicide victims", "knife crime", "borough-level recorded crime", "stop and search"), "fresh")
+    # chosen by what it is, then the newest: not the people-proceeded-against file, not the 2024 vintage
+    assert sources["knife crime"]["from"] == [f"{server.url}/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv"]
+    assert sources["homicide victims"]["from"][0].endswith("Homicide%20Victims%202003%20-%20Jun%202025.csv")
+    # the 2026 knife file's not-known rows count in London: FY2023/24 is 1,292, not ~1,242
+    knife = read_table("knife_crime", snapshot)
+    victims = knife[(knife.subtype == "Knife Injury Victims (non DA 1-24)") & (knife.month >= "2023-04-01") & (knife.month < "2024-04-01")]
+    assert victims["count"].sum() == 1292
+    # the 2025 victims layout: the same victims as the file it was made from
+    assert read_table("homicide_victims", snapshot).victims.sum() == len(pd.read_csv(VICTIMS_2020))
+    # stop and search: the new months in, the short month refused with both numbers, earlier months kept from the raw folder's copy
+    months = sorted(read_table("stop_search", snapshot).month.dt.strftime("%Y-%m").unique())
+    assert months[-2:] == NEW_MONTHS and OLD_MONTH not in months and months[0] == "2023-04"
+    remarks = " ".join(sources["stop and search"]["remarks"])
+    assert f"{OLD_MONTH} refused: 2,836 records against a complete count of 9,390" in remarks
+    assert "2026-01 not checked" in remarks
 
 
-def test_refresh_without_raw_folder_keeps_static_tables(snapshot):
-    before = read_manifest(snapshot)["tables"]
-    run(healthy_routes(), snapshot, None)
-    after = read_manifest(snapshot)["tables"]
-    for name in ("areas", "population", "census_ethnicity", "boroughs_geojson"):
-        assert after[name]["sha256"] == before[name]["sha256"]
-
-
-def broken(name):
-    routes = healthy_routes()
-    if name == "no network":
-        return {}
-    if name == "timeout":
-        routes[FILES + "knife.csv"] = requests.Timeout("read timed out")
-    if name == "404":
-        routes[FILES + "knife.csv"] = FakeResponse(b"not here", status=404)
-    if name == "500":
-        routes[FILES + "knife.csv"] = FakeResponse(b"oops", status=500)
-    if name == "429":
-        routes[POLICE_STOPS.format(month="2025-01")] = FakeResponse(b"slow down", status=429)
-    if name == "truncated":
-        body = KNIFE_CSV.read_bytes()
-        routes[FILES + "knife.csv"] = FakeResponse(body[: len(body) // 2], declared_length=len(body))
-    if name == "interrupted":
-        routes[FILES + "knife.csv"] = FakeResponse(KNIFE_CSV.read_bytes(), fail_after=100_000)
-    if name == "html content type":
-        routes[FILES + "victims.csv"] = FakeResponse(b"<html>maintenance</html>", content_type="text/html")
-    if name == "html served as csv":
-        routes[FILES + "victims.csv"] = FakeResponse(b"<!DOCTYPE html><html>Service unavailable</html>", content_type="text/csv")
-    if name == "changed schema":
-        routes[FILES + "knife.csv"] = FakeResponse(KNIFE_CSV.read_bytes().replace(b"crime_subtype", b"subtype_of_crime", 1))
-    if name == "listing without resource":
-        routes[CKAN_PACKAGE_SHOW.format(dataset="e5n6w")] = ckan_listing([("OtherCrimeData", FILES + "other.csv")])
-    if name == "listing not ckan":
-        routes[CKAN_PACKAGE_SHOW.format(dataset="e5n6w")] = json_response({"error": "gone"})
-    if name == "too big":
-        routes[FILES + "knife.csv"] = FakeResponse(b"x" * 10, declared_length=10**12)
-    return routes
+def test_gzip_body_with_its_content_length_is_not_called_truncated(server):
+    body = Downloader(progress=lambda _: None).get_bytes(f"{server.url}/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv", "csv")
+    assert body.startswith(b"Month_Year,Area Type")
 
 
 @pytest.mark.parametrize(
-    "fault, message",
+    "source, route, replies, message",
     [
-        ("no network", "no connection"),
-        ("timeout", "Timeout"),
-        ("404", "HTTP 404"),
-        ("500", "HTTP 500"),
-        ("429", "HTTP 429"),
-        ("truncated", "truncated"),
-        ("interrupted", "interrupted"),
-        ("html content type", "web page"),
-        ("html served as csv", "HTML page"),
-        ("changed schema", "crime_subtype"),
-        ("listing without resource", "no CSV resource named like 'KnifeCrimeData'"),
-        ("listing not ckan", "not a CKAN package_show answer"),
-        ("too big", "cap"),
+        ("knife crime", "/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv", [Reply(b"gone", status=404)], "HTTP 404"),
+        (
+            "knife crime",
+            "/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv",
+            [Reply(b"oops", status=500)],
+            "gave up after 3 tries: HTTP 500",
+        ),
+        (
+            "knife crime",
+            "/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv",
+            [Reply(b"Month_Year,Area Type\n2024", declared_length=10_000)],
+            "truncated",
+        ),
+        (
+            "homicide victims",
+            "/download/2l1w8/b3s/Homicide%20Victims%202003%20-%20Jun%202025.csv",
+            [Reply(b"<html>maintenance</html>", content_type="text/html")],
+            "web page",
+        ),
+        (
+            "homicide victims",
+            "/download/2l1w8/b3s/Homicide%20Victims%202003%20-%20Jun%202025.csv",
+            [Reply(b"<!DOCTYPE html><html>down</html>")],
+            "HTML page",
+        ),
+        (
+            "homicide victims",
+            "/download/2l1w8/b3s/Homicide%20Victims%202003%20-%20Jun%202025.csv",
+            [Reply(b"Homicide ID,Victim\nH1,1\n")],
+            "missing from the MPS homicide victims layout",
+        ),
+        (
+            "knife crime",
+            "/api/action/package_show?id=e5n6w",
+            [package([resource("OtherCrimeData", "/download/other.csv")])],
+            "no CSV resource named like 'KnifeCrimeData'",
+        ),
+        ("borough-level recorded crime", "/api/action/package_show?id=exy3m", [json_reply({"error": "gone"})], "not a CKAN package_show answer"),
     ],
+    ids=["404", "500", "truncated", "html content type", "html served as csv", "changed layout", "listing without the file", "not ckan"],
 )
-def test_refresh_fault_leaves_snapshot_untouched(snapshot, raw_dir, fault, message):
+def test_one_failing_source_keeps_its_last_good_data(server, snapshot, raw_dir, source, route, replies, message):
+    tables = {"knife crime": ["knife_crime"], "homicide victims": ["homicide_victims"], "borough-level recorded crime": ["borough_crime"]}[source]
     before = checksums(snapshot)
-    with pytest.raises((RefreshError, SourceError), match=message):
-        run(broken(fault), snapshot, raw_dir)
-    assert checksums(snapshot) == before
-    assert not list(snapshot.parent.glob(".snapshot-*"))
+    server.routes[route] = replies
+    manifest = run(server, snapshot, raw_dir)
+    status = manifest["sources"][source]
+    assert status["status"] == "kept" and message in status["reason"], status
+    assert server.url in status["reason"] and "knife-claims-download" not in status["reason"]  # names the address, not a temporary file
+    after = checksums(snapshot)
+    for table in tables:
+        assert after[f"{table}.parquet"] == before[f"{table}.parquet"]  # the last good data, byte for byte
+    others = [name for name in ("homicide victims", "knife crime", "borough-level recorded crime", "stop and search") if name != source]
+    assert all(manifest["sources"][name]["status"] == "fresh" for name in others)
 
 
-def test_retries_then_succeeds(snapshot, raw_dir):
-    routes = healthy_routes()
-    good = routes[FILES + "victims.csv"]
-    answers = [requests.ConnectionError("blip"), good]
-
-    class Flaky(FakeSession):
-        def get(self, url, timeout, stream=False):
-            if url == FILES + "victims.csv":
-                answer = answers.pop(0)
-                if isinstance(answer, Exception):
-                    raise answer
-                return answer
-            return super().get(url, timeout, stream)
-
-    refresh(raw_dir, snapshot, Downloader(Flaky(routes), backoff=0, progress=lambda _: None))  # type: ignore[arg-type]  # a test double
-    assert answers == []
-
-
-def test_cli_refresh_without_network_is_one_clear_line(snapshot, raw_dir, capsys, monkeypatch):
-    def offline(*args, **kwargs):
-        raise requests.ConnectionError("Temporary failure in name resolution")
-
-    monkeypatch.setattr(requests.Session, "get", offline)
-    monkeypatch.setattr("loaders.refresh.time.sleep", lambda seconds: None)
-    before = checksums(snapshot)
-    assert cli.main(["--snapshot", str(snapshot), "refresh", "--raw", str(raw_dir)]) == 1
-    error = capsys.readouterr().err.strip().splitlines()
-    assert error[-1].startswith("refresh failed: https://data.london.gov.uk/api/action/package_show?id=2l1w8")
-    assert checksums(snapshot) == before
-
-
-def test_interrupted_refresh_leaves_no_trace(snapshot, raw_dir, tmp_path, monkeypatch):
-    """Ctrl-C in the middle of the downloads: snapshot untouched, no download folder left behind."""
+def test_nothing_downloadable_is_an_error_and_changes_nothing(snapshot, raw_dir, tmp_path, monkeypatch):
     monkeypatch.setattr("loaders.refresh.tempfile.tempdir", str(tmp_path))
-    routes = healthy_routes()
-    routes[POLICE_STOPS.format(month="2025-01")] = KeyboardInterrupt()
+    empty = start()  # answers 404 to everything
     before = checksums(snapshot)
-    with pytest.raises(KeyboardInterrupt):
-        run(routes, snapshot, raw_dir)
+    with pytest.raises(RefreshError, match="HTTP 404"):
+        run(empty, snapshot, raw_dir)
+    empty.shutdown()
     assert checksums(snapshot) == before
-    assert not list(tmp_path.glob("knife-claims-download-*"))
-    assert not list(snapshot.parent.glob(".snapshot-*"))
+    assert not list(tmp_path.glob("knife-claims-download-*")) and not list(snapshot.parent.glob(".snapshot-*"))
+
+
+def test_retry_after_is_honoured(server, snapshot, raw_dir):
+    route = f"/api/stops-force?force=metropolitan&date={NEW_MONTHS[0]}"
+    good = server.routes[route][0]
+    server.routes[route] = [Reply(b"slow down", status=429, headers={"Retry-After": "1"}), good]
+    run(server, snapshot, raw_dir)
+    times = [t for t, path in server.requests if path == route]
+    assert len(times) == 2 and times[1] - times[0] >= 0.95  # waited as told, not the (zero) backoff
+
+
+def test_a_month_answering_503_is_retried_then_skipped_never_zero(server, snapshot, raw_dir):
+    flaky, down = (f"/api/stops-force?force=metropolitan&date={m}" for m in NEW_MONTHS)
+    server.routes[flaky] = [Reply(b"busy", status=503), Reply(b"busy", status=502), server.routes[flaky][0]]
+    server.routes[down] = [Reply(b"busy", status=503)]
+    manifest = run(server, snapshot, raw_dir)
+    months = set(read_table("stop_search", snapshot).month.dt.strftime("%Y-%m"))
+    assert NEW_MONTHS[0] in months and NEW_MONTHS[1] not in months  # missing, not zero: coverage has a gap
+    assert any(r.startswith(f"{NEW_MONTHS[1]} skipped") and "HTTP 503" in r for r in manifest["sources"]["stop and search"]["remarks"])
+    assert sum(path == flaky for _, path in server.requests) == 3
+
+
+def test_requests_to_data_police_uk_are_paced(server, snapshot, raw_dir):
+    run(server, snapshot, raw_dir, min_interval=MIN_INTERVAL)
+    police = [t for t, path in server.requests if path.startswith("/api/stops-force") or path.startswith("/api/crimes")]
+    gaps = [b - a for a, b in zip(police, police[1:])]
+    assert len(police) == 4 and min(gaps) >= MIN_INTERVAL * 0.9  # under the published 15 a second
+
+
+def test_one_refresh_at_a_time(server, snapshot, raw_dir):
+    with snapshot_lock(snapshot), pytest.raises(SnapshotBusy, match="another build or refresh"):
+        run(server, snapshot, raw_dir)
+
+
+def test_status_after_a_partial_refresh_says_what_is_fresh_and_what_was_kept(server, snapshot, raw_dir, capsys):
+    server.routes["/download/exy3m/e4x/recent.csv"] = [Reply(b"gone", status=404)]
+    run(server, snapshot, raw_dir)
+    assert cli.main(["--snapshot", str(snapshot), "status"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.strip().startswith("borough-level recorded crime") and "kept: download failed" in line and "HTTP 404" in line for line in lines)
+    assert any(line.strip().startswith("knife crime") and " fresh from " in line for line in lines)
+
+
+def test_ctrl_c_leaves_no_trace(server, snapshot, raw_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr("loaders.refresh.tempfile.tempdir", str(tmp_path))
+    before = checksums(snapshot)
+
+    def interrupt(line: str) -> None:
+        if "stop and search 2026-02" in line:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        refresh(raw_dir, snapshot, Downloader(backoff=0, progress=interrupt), endpoints=Endpoints(server.url, server.url))
+    assert checksums(snapshot) == before
+    assert not list(tmp_path.glob("knife-claims-download-*")) and not list(snapshot.parent.glob(".snapshot-*"))
+
+
+def test_sigterm_cleans_up_like_ctrl_c(server, snapshot, raw_dir, tmp_path):
+    """`python -m loaders refresh` terminated mid-download: snapshot untouched, no temporary folders."""
+    server.routes[f"/api/stops-force?force=metropolitan&date={NEW_MONTHS[0]}"] = [Reply(b"[]", content_type="application/json", delay=30)]
+    code = (
+        "import sys; from loaders.refresh import Endpoints; import loaders.refresh as r; import loaders.__main__ as m\n"
+        f"r.refresh.__defaults__ = (r.SNAPSHOT_DIR, None, r.FIRST_MONTH, Endpoints({server.url!r}, {server.url!r}))\n"
+        f"sys.exit(m.main(['--snapshot', {str(snapshot)!r}, 'refresh', '--raw', {str(raw_dir)!r}]))\n"
+    )
+    before = checksums(snapshot)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env={**os.environ, "TMPDIR": str(tmp_path)}, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not any(path.startswith("/api/stops-force") for _, path in server.requests) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    child.send_signal(signal.SIGTERM)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130 and "interrupted; the snapshot was not changed" in err
+    assert checksums(snapshot) == before
+    assert not list(tmp_path.glob("knife-claims-download-*")) and not list(snapshot.parent.glob(".snapshot-*"))
+
+
+def test_unwritable_snapshot_folder_is_one_line(capsys):
+    assert cli.main(["--snapshot", "/proc/knife-claims/snapshot", "build"]) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("build failed: cannot write /proc/knife-claims")
+
+
+def test_refresh_without_raw_folder_keeps_static_tables(server, snapshot):
+    before = read_manifest(snapshot)["tables"]
+    manifest = run(server, snapshot, None)
+    after = read_manifest(snapshot)["tables"]
+    for name in ("areas", "population", "census_ethnicity", "boroughs_geojson", "ons_homicide", "published_figures"):
+        assert after[name]["sha256"] == before[name]["sha256"]
+    assert manifest["sources"]["published figures"]["status"] == "kept"
