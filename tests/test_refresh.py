@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -240,7 +241,7 @@ def test_a_month_answering_503_is_retried_then_skipped_never_zero(server, snapsh
 def test_requests_to_data_police_uk_are_paced(server, snapshot, raw_dir):
     run(server, snapshot, raw_dir, min_interval=MIN_INTERVAL)
     police = [t for t, path in server.requests if path.startswith("/api/stops-force") or path.startswith("/api/crimes")]
-    gaps = [b - a for a, b in zip(police, police[1:])]
+    gaps = [b - a for a, b in pairwise(police)]
     assert len(police) == 4 and min(gaps) >= MIN_INTERVAL * 0.9  # under the published 15 a second
 
 
