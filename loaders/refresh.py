@@ -3,10 +3,15 @@
 - London Datastore (CKAN ``package_show``): each dataset's resources are listed; the one
   wanted is chosen by what it is (its name), then by the newest date (resource date, else a
   date in its name), and named in the progress output.
-- data.police.uk: ``/api/crimes-street-dates`` lists the months on offer; each month's Met
-  stop and search comes from ``/api/stops-force``. A month is checked against the complete
-  monthly count the snapshot holds (third-party counts) and refused when short, with both
-  numbers; a month that still answers 502/503 after retries is skipped, never counted as zero.
+- data.police.uk: the archive page lists the editions (``YYYY-MM.zip``, each holding 36 or
+  more months for every force); the editions holding the months wanted are chosen (newest
+  first) and only the Met's stop-and-search members are read, by HTTP range requests on the
+  zip where the server allows them (remotezip), else by streaming the edition to disk with a
+  size cap and extracting those members alone. Months newer than the newest edition come from
+  the API (``/api/stops-force``; it serves only the latest 36 months). Every month is checked
+  against the complete monthly count the snapshot holds (third-party counts) and refused when
+  short, with both numbers; a month that still answers 502/503 after retries is skipped, never
+  counted as zero.
 
 Every download has a timeout, a size cap, retries on connection errors, 429 and 5xx (honouring
 ``Retry-After``), pacing under the published limit (15 requests a second), a check of
@@ -22,20 +27,25 @@ refresh an error. One build or refresh runs at a time (a lock beside the snapsho
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
 import shutil
 import sys
 import tempfile
 import time
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from typing import BinaryIO
+from urllib.parse import unquote, urljoin, urlparse
 
+import pandas as pd
 import requests
 import urllib3
+from remotezip import RangeNotSupported, RemoteZip, RemoteZipError
 
 from loaders.build import build_snapshot, copy_kept_files, snapshot_lock
 from loaders.snapshot_files import SNAPSHOT_DIR, read_table
@@ -65,6 +75,10 @@ class Endpoints:
 
     def police_stops(self, month: str) -> str:
         return f"{self.police}/api/stops-force?force=metropolitan&date={month}"
+
+    @property
+    def archive_index(self) -> str:
+        return f"{self.police}/data/archive/"
 
 
 @dataclass(frozen=True)
@@ -120,11 +134,24 @@ class Downloader:
         self._last_request = 0.0
 
     def get_bytes(self, url: str, expect: str) -> bytes:
-        """The body of url (gzip decoded); ``expect`` is 'json' or 'csv' and guards against HTML pages."""
+        """The body of url (gzip decoded); ``expect`` ('json', 'csv', 'html', 'xlsx') names what
+        is wanted: a web page served in place of data is refused unless 'html' is expected."""
+        return self._with_retries(url, lambda: self._get_once(url, expect, io.BytesIO(), self.max_bytes))
+
+    def get_file(self, url: str, target: Path, max_bytes: int) -> None:
+        """Stream url into target (a large file such as an archive edition), with progress and a size cap."""
+
+        def once() -> bytes:
+            with open(target, "wb") as sink:
+                return self._get_once(url, "zip", sink, max_bytes)
+
+        self._with_retries(url, once)
+
+    def _with_retries(self, url: str, attempt_once: Callable[[], bytes]) -> bytes:
         last_error = ""
         for attempt in range(1, self.retries + 1):
             try:
-                return self._get_once(url, expect)
+                return attempt_once()
             except _Retryable as err:
                 last_error = str(err)
                 if attempt < self.retries:
@@ -139,7 +166,8 @@ class Downloader:
             time.sleep(wait)
         self._last_request = time.monotonic()
 
-    def _get_once(self, url: str, expect: str) -> bytes:
+    def _get_once(self, url: str, expect: str, sink: BinaryIO, max_bytes: int) -> bytes:
+        """One GET into sink; returns the body when sink is in memory (gzip decoded), else b''."""
         self._pace()
         try:
             response = self.session.get(url, timeout=self.timeout, stream=True, headers={"Accept-Encoding": "gzip"})
@@ -151,40 +179,43 @@ class Downloader:
             if response.status_code != 200:
                 raise RefreshError(f"{url}: HTTP {response.status_code}")
             content_type = response.headers.get("Content-Type", "").lower()
-            if "html" in content_type:
+            if "html" in content_type and expect != "html":
                 raise RefreshError(f"{url}: served a web page (Content-Type {content_type}), not {expect} data")
             declared = int(response.headers.get("Content-Length") or 0)
-            if declared > self.max_bytes:
-                raise RefreshError(f"{url}: {declared:,} bytes is over the {self.max_bytes:,}-byte cap")
-            body = self._read(response, url, declared)
-        if declared and len(body) != declared:  # the bytes as sent, before any decoding
-            raise _Retryable(f"truncated: {len(body):,} of {declared:,} bytes")
+            if declared > max_bytes:
+                raise RefreshError(f"{url}: {declared:,} bytes is over the {max_bytes:,}-byte cap")
+            received = self._read(response, url, declared, sink, max_bytes)
+        if declared and received != declared:  # the bytes as sent, before any decoding
+            raise _Retryable(f"truncated: {received:,} of {declared:,} bytes")
+        if not isinstance(sink, io.BytesIO):
+            return b""
+        body = sink.getvalue()
         if "gzip" in response.headers.get("Content-Encoding", "").lower():
             try:
                 body = gzip.decompress(body)
             except (OSError, EOFError, zlib.error) as err:
                 raise _Retryable(f"damaged gzip body ({err})") from None
         head = body[:200].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")):
+        if expect != "html" and head.startswith((b"<!doctype html", b"<html")):
             raise RefreshError(f"{url}: served an HTML page, not {expect} data")
         return body
 
-    def _read(self, response: requests.Response, url: str, declared: int) -> bytes:
-        body = bytearray()
-        reported = 0
+    def _read(self, response: requests.Response, url: str, declared: int, sink: BinaryIO, max_bytes: int) -> int:
+        received = reported = 0
         try:
             for chunk in response.raw.stream(1 << 20, decode_content=False):
-                body.extend(chunk)
-                if len(body) > self.max_bytes:
-                    raise RefreshError(f"{url}: more than the {self.max_bytes:,}-byte cap")
-                if len(body) - reported >= 10 * 1024 * 1024:
-                    reported = len(body)
-                    self.progress(f"    {reported / 1e6:.0f}{f' of {declared / 1e6:.1f}' if declared else ''} MB")
+                sink.write(chunk)
+                received += len(chunk)
+                if received > max_bytes:
+                    raise RefreshError(f"{url}: more than the {max_bytes:,}-byte cap")
+                if received - reported >= 50 * 1024 * 1024:
+                    reported = received
+                    self.progress(f"    {reported / 1e6:.0f}{f' of {declared / 1e6:.0f}' if declared else ''} MB")
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as err:
-            if declared and len(body) < declared:
-                raise _Retryable(f"truncated: {len(body):,} of {declared:,} bytes before the connection closed") from None
+            if declared and received < declared:
+                raise _Retryable(f"truncated: {received:,} of {declared:,} bytes before the connection closed") from None
             raise _Retryable(f"download interrupted ({type(err).__name__})") from None
-        return bytes(body)
+        return received
 
     def get_json(self, url: str) -> object:
         body = self.get_bytes(url, "json")
@@ -257,6 +288,86 @@ def fetch_datastore(downloader: Downloader, endpoints: Endpoints, raw_dir: Path,
 
 # ---- data.police.uk --------------------------------------------------------------------------------
 
+#: An archive edition is several GB; where ranges are not served it is streamed to disk up to this size.
+ARCHIVE_MAX_BYTES = 6 * 1024**3
+MONTH_NAMES = {name: number for number, name in enumerate(("January", "February", "March", "April", "May", "June", "July", "August",
+                                                          "September", "October", "November", "December"), start=1)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One archive edition (``YYYY-MM.zip``) and the months it holds ('YYYY-MM', inclusive)."""
+
+    name: str
+    url: str
+    first: str
+    last: str
+
+
+def _shift(month: str, months: int) -> str:
+    return f"{pd.Timestamp(f'{month}-01') + pd.DateOffset(months=months):%Y-%m}"
+
+
+def archive_editions(downloader: Downloader, endpoints: Endpoints) -> list[Edition]:
+    """The editions the archive page lists, with the months each covers: as the page states them
+    ('March 2023 to February 2026'), else the 36 months up to the edition's name."""
+    page = downloader.get_bytes(endpoints.archive_index, "html").decode("utf-8", "replace")
+    editions: dict[str, Edition] = {}
+    for match in re.finditer(r'href="([^"]*?(\d{4}-\d{2})\.zip)"', page):
+        href, name = match.groups()
+        stated = re.search(r"([A-Z][a-z]+) (\d{4})\s*(?:to|-|–)\s*([A-Z][a-z]+) (\d{4})", page[match.end() : match.end() + 400])
+        if stated and stated[1] in MONTH_NAMES and stated[3] in MONTH_NAMES:
+            first, last = f"{stated[2]}-{MONTH_NAMES[stated[1]]:02d}", f"{stated[4]}-{MONTH_NAMES[stated[3]]:02d}"
+        else:
+            first, last = _shift(name, -35), name
+        editions.setdefault(name, Edition(name, urljoin(endpoints.archive_index, href), first, last))
+    if not editions:
+        raise RefreshError(f"{endpoints.archive_index}: lists no archive edition (YYYY-MM.zip)")
+    return sorted(editions.values(), key=lambda e: e.name)
+
+
+def plan_editions(editions: list[Edition], months: list[str]) -> tuple[list[tuple[Edition, list[str]]], list[str]]:
+    """Which edition to read each month from (the newest that holds it), and the months none holds."""
+    remaining, plan = set(months), []
+    for edition in sorted(editions, key=lambda e: e.name, reverse=True):
+        held = sorted(m for m in remaining if edition.first <= m <= edition.last)
+        if held:
+            plan.append((edition, held))
+            remaining -= set(held)
+    return plan, sorted(remaining)
+
+
+def read_met_members(downloader: Downloader, edition: Edition, months: list[str], folder: Path, scratch: Path) -> list[str]:
+    """Extract the Met's stop-and-search CSVs for months from an edition, into folder: by HTTP range
+    requests on the zip where the server allows, else by streaming the edition to disk. Returns the months found."""
+    wanted = {f"{m}/{m}-metropolitan-stop-and-search.csv": m for m in months}
+    found: list[str] = []
+
+    def extract(archive: zipfile.ZipFile) -> None:
+        for info in archive.infolist():
+            if info.filename in wanted:
+                with archive.open(info) as member, open(folder / Path(info.filename).name, "wb") as target:
+                    shutil.copyfileobj(member, target)
+                found.append(wanted[info.filename])
+
+    try:
+        try:
+            with RemoteZip(edition.url, session=downloader.session, timeout=downloader.timeout) as archive:
+                downloader.progress(f"    {edition.name}.zip: reading {len(wanted)} Met member(s) by HTTP range requests")
+                extract(archive)
+        except RangeNotSupported:
+            downloader.progress(
+                f"    {edition.name}.zip: the server does not serve ranges; streaming the edition to disk (cap {ARCHIVE_MAX_BYTES / 1e9:.0f} GB)"
+            )
+            local = scratch / f"{edition.name}.zip"
+            downloader.get_file(edition.url, local, ARCHIVE_MAX_BYTES)
+            with zipfile.ZipFile(local) as archive:
+                extract(archive)
+            local.unlink()
+    except (RemoteZipError, zipfile.BadZipFile, requests.RequestException) as err:
+        raise RefreshError(f"{edition.url}: not a readable archive edition ({err})") from None
+    return sorted(found)
+
 
 def stop_search_months(downloader: Downloader, endpoints: Endpoints, first_month: str) -> list[str]:
     """Months from first_month on for which data.police.uk has Met stop and search."""
@@ -273,42 +384,68 @@ def stop_search_months(downloader: Downloader, endpoints: Endpoints, first_month
     return months
 
 
+def _checked(path: Path, month: str, records: int, expected: int | None, problems: list[str]) -> bool:
+    """Keep a month's file only when it holds at least MIN_SHARE of the complete count (else remove it, saying so)."""
+    if expected and records < MIN_SHARE * expected:
+        problems.append(f"{month} refused: {records:,} records against a complete count of {expected:,}")
+        path.unlink()
+        return False
+    if expected is None:
+        problems.append(f"{month} not checked: no complete monthly count for it in the snapshot")
+    return True
+
+
 def fetch_stop_search(
     downloader: Downloader, endpoints: Endpoints, raw_dir: Path, first_month: str, complete: dict[str, int], origin: dict[str, str]
 ) -> list[str]:
-    """Each month's API answer into raw_dir, checked against ``complete`` (month -> complete count);
-    returns what was skipped or refused, with the reason."""
-    folder = raw_dir / "stop_search" / "police_uk_api"
+    """The Met's months from the archive editions (those holding the months from first_month on),
+    then from the API for months newer than the newest edition; each month checked against
+    ``complete`` (month -> complete count). Returns what was skipped or refused, and why."""
+    folder = raw_dir / "stop_search" / "police_uk"
     folder.mkdir(parents=True, exist_ok=True)
-    months = stop_search_months(downloader, endpoints, first_month)
-    problems = []
-    for number, month in enumerate(months, start=1):
-        downloader.progress(f"    data.police.uk stop and search {month} ({number}/{len(months)})")
+    problems: list[str] = []
+    newest_archived = ""
+    try:
+        editions = archive_editions(downloader, endpoints)
+    except RefreshError as err:
+        editions = []
+        problems.append(f"archive not used ({err}); months from the API only")
+    if editions:
+        newest_archived = max(e.last for e in editions)
+        months = [f"{m:%Y-%m}" for m in pd.date_range(f"{first_month}-01", f"{newest_archived}-01", freq="MS")]
+        plan, unheld = plan_editions(editions, months)
+        problems += [f"{m} in no archive edition" for m in unheld]
+        for edition, held in plan:
+            found = read_met_members(downloader, edition, held, folder, raw_dir)
+            problems += [f"{m} missing from {edition.name}.zip" for m in held if m not in found]
+            for month in found:
+                path = folder / f"{month}-metropolitan-stop-and-search.csv"
+                with open(path, "rb") as handle:
+                    rows = sum(1 for _ in handle) - 1
+                if _checked(path, month, rows, complete.get(month), problems):
+                    origin[str(path)] = f"{edition.url} ({month}/{path.name})"
+    api_months = [m for m in stop_search_months(downloader, endpoints, first_month) if m > newest_archived]
+    for number, month in enumerate(api_months, start=1):
+        downloader.progress(f"    data.police.uk stop and search {month} ({number}/{len(api_months)}, API)")
         url = endpoints.police_stops(month)
         try:
             body = downloader.get_bytes(url, "json")
+            records = json.loads(body)
         except RefreshError as err:
             problems.append(f"{month} skipped ({err})")
             continue
-        try:
-            records = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             problems.append(f"{month} skipped ({url}: not valid JSON, {err})")
             continue
-        expected = complete.get(month)
         if not isinstance(records, list):
             problems.append(f"{month} skipped ({url}: not a JSON list of records)")
             continue
-        if expected and len(records) < MIN_SHARE * expected:
-            problems.append(f"{month} refused: {len(records):,} records against a complete count of {expected:,}")
-            continue
-        if expected is None:
-            problems.append(f"{month} not checked: no complete monthly count for it in the snapshot")
         path = folder / f"{month}.json"
         path.write_bytes(body)
-        origin[str(path)] = url
+        if _checked(path, month, len(records), complete.get(month), problems):
+            origin[str(path)] = url
     if not any(folder.iterdir()):
-        raise RefreshError(f"{endpoints.police_dates}: no month could be used: {'; '.join(problems[:3])}")
+        raise RefreshError(f"{endpoints.police}: no month could be used: {'; '.join(problems[:3])}")
     return problems
 
 

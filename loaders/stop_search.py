@@ -62,7 +62,7 @@ from loaders.validation import (
 )
 
 CSV_PATTERN = "stop_search/**/*-metropolitan-stop-and-search.csv"
-API_JSON_PATTERN = "stop_search/police_uk_api/*.json"
+API_JSON_PATTERN = "stop_search/police_uk/*.json"  # what a refresh writes (not the partial copies in the shared raw folder)
 
 # CSV header -> our column name
 CSV_COLUMNS = {

@@ -154,7 +154,7 @@ def search_snapshot(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("raw")
     for folder in ("geo", "population", "knife_crime", "homicide", "published"):
         shutil.copytree(RAW / folder, raw / folder)
-    api = raw / "stop_search" / "police_uk_api"
+    api = raw / "stop_search" / "police_uk"
     api.mkdir(parents=True)
     for path in API_JSON_DIR.glob("*.json"):
         shutil.copy(path, api / path.name)
@@ -229,7 +229,7 @@ def year_of_searches(tmp_path_factory) -> tuple[Path, list[dict]]:
     raw = tmp_path_factory.mktemp("raw_year")
     for folder in ("geo", "population", "knife_crime", "homicide", "published"):
         shutil.copytree(RAW / folder, raw / folder)
-    api = raw / "stop_search" / "police_uk_api"
+    api = raw / "stop_search" / "police_uk"
     api.mkdir(parents=True)
     sources = sorted(API_JSON_DIR.glob("*.json"))
     records = []

@@ -308,3 +308,100 @@ def test_refresh_without_raw_folder_keeps_static_tables(server, snapshot):
     for name in ("areas", "population", "census_ethnicity", "boroughs_geojson", "ons_homicide", "published_figures"):
         assert after[name]["sha256"] == before[name]["sha256"]
     assert manifest["sources"]["published figures"]["status"] == "kept"
+
+
+# ---- the data.police.uk archive ------------------------------------------------------------------------
+
+ARCHIVE_HEADER = [
+    "Type", "Date", "Part of a policing operation", "Policing operation", "Latitude", "Longitude", "Gender", "Age range",
+    "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation", "Object of search", "Outcome",
+    "Outcome linked to object of search", "Removal of more than just outer clothing",
+]  # fmt: skip
+
+
+def archive_csv(records: list[dict]) -> bytes:
+    """API records written in the archive's 15-column CSV layout."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ARCHIVE_HEADER)
+    for r in records:
+        location = r["location"] or {}
+        writer.writerow([
+            r["type"], r["datetime"], r["operation"], r["operation_name"] or "", location.get("latitude", ""), location.get("longitude", ""),
+            r["gender"] or "", r["age_range"] or "", r["self_defined_ethnicity"] or "", r["officer_defined_ethnicity"] or "", r["legislation"] or "",
+            r["object_of_search"] or "", r["outcome"] or "", "" if r["outcome_linked_to_object_of_search"] is None else r["outcome_linked_to_object_of_search"],
+            r["removal_of_more_than_outer_clothing"],
+        ])  # fmt: skip
+    return out.getvalue().encode()
+
+
+@pytest.fixture
+def archive(server, tmp_path):
+    """An edition 2026-02.zip in the published layout (every force's files; the Met's stop and search for
+    2026-01 and a short 2024-12), listed on an archive page, and an API month newer than the edition."""
+    import zipfile
+
+    january = json.loads((API_JSON_DIR / "2025-01.json").read_text()) * 4
+    path = tmp_path / "2026-02.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as edition:
+        edition.writestr("2026-01/2026-01-metropolitan-stop-and-search.csv", archive_csv(january))
+        edition.writestr("2024-12/2024-12-metropolitan-stop-and-search.csv", archive_csv(json.loads((API_JSON_DIR / "2024-12.json").read_text())))
+        edition.writestr("2026-01/2026-01-kent-stop-and-search.csv", os.urandom(3_000_000))  # other forces: never read
+        edition.writestr("2026-01/2026-01-metropolitan-street.csv", os.urandom(3_000_000))
+    page = (
+        "<table><tr><th>Edition</th><th>Months</th></tr>"
+        '<tr><td><a href="/data/archive/2026-02.zip">February 2026</a></td><td>March 2023 to February 2026</td><td>0.01 GB</td></tr>'
+        '<tr><td><a href="/data/archive/2025-03.zip">March 2025</a></td><td>April 2022 to March 2025</td><td>0.01 GB</td></tr></table>'
+    )
+    server.routes["/data/archive/"] = [Reply(page.encode(), content_type="text/html; charset=utf-8")]
+    server.routes["/data/archive/2026-02.zip"] = [Reply(path.read_bytes(), content_type="application/zip", ranges=True)]
+    server.routes["/data/archive/2025-03.zip"] = [Reply(path.read_bytes(), content_type="application/zip", ranges=True)]
+    server.routes["/api/crimes-street-dates"] = [
+        json_reply([{"date": m, "stop-and-search": ["metropolitan"]} for m in ("2026-03", "2026-02", "2026-01", OLD_MONTH)])
+    ]
+    server.routes["/api/stops-force?force=metropolitan&date=2026-03"] = [Reply(api_month("2026-03"), content_type="application/json")]
+    return path, january
+
+
+def weapons_count(records: list[dict]) -> int:
+    objects = {"Offensive weapons", "Firearms", "Anything to threaten or harm anyone"}
+    return sum(r["object_of_search"] in objects or "section 60" in (r["legislation"] or "").lower() for r in records)
+
+
+@pytest.mark.parametrize("ranges", [True, False], ids=["range requests", "streamed download"])
+def test_stop_search_from_the_archive_reads_only_the_mets_members(server, archive, snapshot, raw_dir, ranges):
+    path, january = archive
+    server.routes["/data/archive/2026-02.zip"][0].ranges = ranges
+    manifest = run(server, snapshot, raw_dir)
+    searches = read_table("stop_search", snapshot)
+    in_january = searches[searches.month == "2026-01-01"]
+    assert in_january.searches.sum() == len(january)  # the same count as the CSV member
+    from indicators.figures import WEAPONS_SEARCH
+
+    assert in_january[WEAPONS_SEARCH.mask(in_january).to_numpy()].searches.sum() == weapons_count(january)
+    months = set(searches.month.dt.strftime("%Y-%m"))
+    assert "2026-03" in months  # newer than the newest edition: from the API
+    assert not any("date=2026-01" in p for _, p in server.requests)  # held by the archive: never asked of the API
+    remarks = " ".join(manifest["sources"]["stop and search"]["remarks"])
+    assert f"{OLD_MONTH} refused: 2,836 records against a complete count of 9,390" in remarks
+    zip_requests = [p for _, p in server.requests if p.startswith("/data/archive/2026-02.zip")]
+    # months before the newest edition (2022-04 to 2023-02) are sought in the older one, and said to be missing there
+    assert "2022-04 missing from 2025-03.zip" in remarks and "2023-03 missing from 2026-02.zip" in remarks
+    if ranges:
+        assert zip_requests and all("[bytes=" in p for p in zip_requests)  # never the whole edition
+    else:
+        assert "/data/archive/2026-02.zip" in zip_requests  # streamed whole, then only the Met's members extracted
+    assert manifest["sources"]["stop and search"]["status"] == "fresh"
+    assert any(address.startswith(f"{server.url}/data/archive/2026-02.zip (2026-01/") for address in manifest["sources"]["stop and search"]["from"])
+
+
+def test_editions_are_chosen_newest_first_for_the_months_wanted():
+    from loaders.refresh import Edition, plan_editions
+
+    newest, older = Edition("2026-02", "n", "2023-03", "2026-02"), Edition("2025-03", "o", "2022-04", "2025-03")
+    plan, unheld = plan_editions([older, newest], ["2022-03", "2022-04", "2023-02", "2023-03", "2026-02"])
+    assert [(e.name, months) for e, months in plan] == [("2026-02", ["2023-03", "2026-02"]), ("2025-03", ["2022-04", "2023-02"])]
+    assert unheld == ["2022-03"]
