@@ -373,7 +373,7 @@ def weapons_count(records: list[dict]) -> int:
 
 @pytest.mark.parametrize("ranges", [True, False], ids=["range requests", "streamed download"])
 def test_stop_search_from_the_archive_reads_only_the_mets_members(server, archive, snapshot, raw_dir, ranges):
-    path, january = archive
+    _, january = archive
     server.routes["/data/archive/2026-02.zip"][0].ranges = ranges
     manifest = run(server, snapshot, raw_dir)
     searches = read_table("stop_search", snapshot)
