@@ -226,10 +226,13 @@ def ons_homicide_tables(context: BuildContext) -> list[Table]:
     files = _find(context.raw_dir, ONS_PFA_PATTERN)
     editions = [load_ons_pfa(p) for p in files]
     if editions:
-        table = pd.concat(editions, ignore_index=True).sort_values(["year_ending", "measure"]).reset_index(drop=True)
+        # an edition both in the raw folder and downloaded counts once; two different figures for one edition are refused
+        table = pd.concat(editions, ignore_index=True).drop_duplicates().sort_values(["year_ending", "measure"]).reset_index(drop=True)
         duplicated = table.duplicated(["year_ending", "measure"])
         if duplicated.any():
-            raise SourceError(context.raw_dir / "homicide", f"two files give the {table.loc[duplicated, 'edition'].iloc[0]} edition")
+            raise SourceError(
+                context.raw_dir / "homicide", f"two files give different figures for the {table.loc[duplicated, 'edition'].iloc[0]} edition"
+            )
         note = "Metropolitan Police homicide offences (Table P1) and knife-involved homicide offences (Table P5, Homicide Index), by edition."
     else:
         table = pd.DataFrame(
@@ -381,7 +384,7 @@ SOURCES = [
     SourceBuild("homicide victims", homicide_tables, ("homicide_victims",)),
     SourceBuild("knife crime", knife_tables, ("knife_crime",)),
     SourceBuild("borough-level recorded crime", borough_crime_tables, ("borough_crime",)),
-    SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), False, (ONS_PFA_PATTERN,)),
+    SourceBuild("ONS police force area tables", ons_homicide_tables, ("ons_homicide",), True, (ONS_PFA_PATTERN,)),
     SourceBuild(
         "third-party monthly search counts", stop_search_third_party_tables, ("stop_search_by_object_third_party",), False, (THIRD_PARTY_PATTERN,)
     ),

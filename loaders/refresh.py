@@ -52,6 +52,9 @@ from loaders.snapshot_files import SNAPSHOT_DIR, read_table
 
 DATASTORE = "https://data.london.gov.uk"
 POLICE = "https://data.police.uk"
+ONS = "https://www.ons.gov.uk"
+#: How many of the newest ONS editions of each kind (years ending March, years ending December) to fetch.
+ONS_EDITIONS_EACH = 3
 FIRST_MONTH = "2022-04"  # FY2022/23 onwards: two full years before the claim year
 #: A month of the API is refused when it holds less than this share of the complete monthly count.
 MIN_SHARE = 0.95
@@ -65,6 +68,11 @@ class Endpoints:
 
     datastore: str = DATASTORE
     police: str = POLICE
+    ons: str = ONS
+
+    @property
+    def ons_tables_page(self) -> str:
+        return f"{self.ons}/peoplepopulationandcommunity/crimeandjustice/datasets/policeforceareadatatables"
 
     def package_show(self, dataset: str) -> str:
         return f"{self.datastore}/api/action/package_show?id={dataset}"
@@ -101,6 +109,7 @@ DATASTORE_FILES = {
     ],
 }
 STOP_SEARCH = "stop and search"
+ONS_TABLES = "ONS police force area tables"
 
 
 class RefreshError(RuntimeError):
@@ -284,6 +293,28 @@ def fetch_datastore(downloader: Downloader, endpoints: Endpoints, raw_dir: Path,
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(downloader.get_bytes(address, "csv"))
         origin[str(target)] = address
+
+
+# ---- ONS police force area tables --------------------------------------------------------------------
+
+
+def fetch_ons_tables(downloader: Downloader, endpoints: Endpoints, raw_dir: Path, origin: dict[str, str]) -> None:
+    """The newest editions (years ending March: financial years; December: calendar years) linked from the dataset page."""
+    page = downloader.get_bytes(endpoints.ons_tables_page, "html").decode("utf-8", "replace")
+    links: dict[tuple[str, int], str] = {}
+    for href in re.findall(r'href="([^"]*policeforceareadatatables/yearending(?:march|december)\d{4}/[^"]*\.xlsx)"', page, flags=re.IGNORECASE):
+        found = re.search(r"yearending(march|december)(\d{4})", href, flags=re.IGNORECASE)
+        if found:
+            links.setdefault((found[1].lower(), int(found[2])), urljoin(endpoints.ons_tables_page, href))
+    if not links:
+        raise RefreshError(f"{endpoints.ons_tables_page}: links no police force area tables (…/yearendingmarch2025/….xlsx)")
+    newest = [key for kind in ("march", "december") for key in sorted((k for k in links if k[0] == kind), key=lambda k: -k[1])[:ONS_EDITIONS_EACH]]
+    for kind, year in sorted(newest, key=lambda k: (k[1], k[0])):
+        downloader.progress(f"    ONS police force area tables, year ending {kind.capitalize()} {year}")
+        target = raw_dir / "homicide" / f"ons_pfa_tables_ye_{kind}{year}_live.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(downloader.get_bytes(links[(kind, year)], "xlsx"))
+        origin[str(target)] = links[(kind, year)]
 
 
 # ---- data.police.uk --------------------------------------------------------------------------------
@@ -479,12 +510,14 @@ def refresh(
             origin: dict[str, str] = {}
             keep: dict[str, str] = {}
             notes: dict[str, list[str]] = {}
-            sources = [*DATASTORE_FILES, STOP_SEARCH]
+            sources = [*DATASTORE_FILES, ONS_TABLES, STOP_SEARCH]
             for number, name in enumerate(sources, start=1):
                 downloader.progress(f"[{number}/{len(sources)}] {name}")
                 try:
                     if name == STOP_SEARCH:
                         notes[name] = fetch_stop_search(downloader, endpoints, staging, first_month, complete_counts(snapshot_dir), origin)
+                    elif name == ONS_TABLES:
+                        fetch_ons_tables(downloader, endpoints, staging, origin)
                     else:
                         fetch_datastore(downloader, endpoints, staging, DATASTORE_FILES[name], origin)
                 except RefreshError as err:

@@ -45,3 +45,19 @@ def locator(geography):
 @pytest.fixture(scope="session")
 def committed_snapshot() -> Path:
     return SNAPSHOT_DIR
+
+
+@pytest.fixture(autouse=True)
+def no_network_beyond_this_machine(monkeypatch):
+    """Tests never leave the machine: a connection to anything but loopback fails loudly."""
+    import socket
+
+    connect = socket.socket.connect
+
+    def loopback_only(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+            raise OSError(f"test tried to reach {host}: tests never leave the machine")
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", loopback_only)

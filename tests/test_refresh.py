@@ -115,7 +115,7 @@ def checksums(folder: Path) -> dict[str, str]:
 
 def run(server: LiveServer, snapshot: Path, raw_dir: Path | None, **options) -> dict:
     downloader = Downloader(backoff=0, progress=lambda _: None, **options)
-    return refresh(raw_dir, snapshot, downloader, first_month="2022-04", endpoints=Endpoints(server.url, server.url))
+    return refresh(raw_dir, snapshot, downloader, first_month="2022-04", endpoints=Endpoints(server.url, server.url, server.url))
 
 
 def test_refresh_in_todays_formats(server, snapshot, raw_dir):
@@ -268,7 +268,7 @@ def test_ctrl_c_leaves_no_trace(server, snapshot, raw_dir, tmp_path, monkeypatch
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        refresh(raw_dir, snapshot, Downloader(backoff=0, progress=interrupt), endpoints=Endpoints(server.url, server.url))
+        refresh(raw_dir, snapshot, Downloader(backoff=0, progress=interrupt), endpoints=Endpoints(server.url, server.url, server.url))
     assert checksums(snapshot) == before
     assert not list(tmp_path.glob("knife-claims-download-*")) and not list(snapshot.parent.glob(".snapshot-*"))
 
@@ -278,7 +278,7 @@ def test_sigterm_cleans_up_like_ctrl_c(server, snapshot, raw_dir, tmp_path):
     server.routes[f"/api/stops-force?force=metropolitan&date={NEW_MONTHS[0]}"] = [Reply(b"[]", content_type="application/json", delay=30)]
     code = (
         "import sys; from loaders.refresh import Endpoints; import loaders.refresh as r; import loaders.__main__ as m\n"
-        f"r.refresh.__defaults__ = (r.SNAPSHOT_DIR, None, r.FIRST_MONTH, Endpoints({server.url!r}, {server.url!r}))\n"
+        f"r.refresh.__defaults__ = (r.SNAPSHOT_DIR, None, r.FIRST_MONTH, Endpoints({server.url!r}, {server.url!r}, {server.url!r}))\n"
         f"sys.exit(m.main(['--snapshot', {str(snapshot)!r}, 'refresh', '--raw', {str(raw_dir)!r}]))\n"
     )
     before = checksums(snapshot)
@@ -405,3 +405,38 @@ def test_editions_are_chosen_newest_first_for_the_months_wanted():
     plan, unheld = plan_editions([older, newest], ["2022-03", "2022-04", "2023-02", "2023-03", "2026-02"])
     assert [(e.name, months) for e, months in plan] == [("2026-02", ["2023-03", "2026-02"]), ("2025-03", ["2022-04", "2023-02"])]
     assert unheld == ["2022-03"]
+
+
+def test_ons_editions_for_years_ending_march_give_the_financial_years(server, snapshot, raw_dir, tmp_path):
+    """The dataset page links the editions; the newest are fetched, and the year ending March 2025 edition
+    against the one before answers claim 1's nearest official figure in the letter's own financial years."""
+    from indicators.areas import Area
+    from indicators.claims import CLAIMS_BY_SLUG
+    from indicators.periods import parse_period
+    from indicators.snapshot import Snapshot
+    from indicators.verdicts import assess
+    from tests.test_new_sources import ons_sheet, write_workbook
+
+    base = "/file?uri=/peoplepopulationandcommunity/crimeandjustice/datasets/policeforceareadatatables"
+    for year, homicides, knife in ((2024, 116, 80), (2025, 104, 58)):
+        workbook = write_workbook(
+            tmp_path / f"ye{year}.xlsx",
+            {
+                "Table P1": ons_sheet(f"Table P1, year ending March {year}", ["Total recorded crime", "Homicide"], [900_000, homicides]),
+                "Table P5 ": ons_sheet(f"Table P5, year ending March {year}", ["Homicide offences involving a knife [note 6]"], [knife]),
+            },
+        )
+        server.routes[f"{base}/yearendingmarch{year}/pfatablesyemar{year % 100}.xlsx"] = [
+            Reply(workbook.read_bytes(), content_type="application/vnd.ms-excel")
+        ]
+    page = "".join(f'<a href="{base}/yearendingmarch{y}/pfatablesyemar{y % 100}.xlsx">Year ending March {y}</a>' for y in (2024, 2025))
+    server.routes["/peoplepopulationandcommunity/crimeandjustice/datasets/policeforceareadatatables"] = [
+        Reply(page.encode(), content_type="text/html")
+    ]
+    manifest = run(server, snapshot, raw_dir)
+    assert manifest["sources"]["ONS police force area tables"]["status"] == "fresh"
+    best = assess(
+        Snapshot.load(snapshot), CLAIMS_BY_SLUG["knife-homicides"], Area("London", "London"), parse_period("FY2024/25"), parse_period("FY2023/24")
+    ).best
+    assert best.label == "Nearest official figure: financial years, offences not victims"
+    assert (best.previous, best.current, best.previous_label, best.current_label) == (80, 58, "year ending March 2024", "year ending March 2025")
