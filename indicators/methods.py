@@ -32,6 +32,15 @@ def coverage_table(manifest: dict) -> pd.DataFrame:
     ).astype({"months before build": "Int64"})
 
 
+def sources_status_table(manifest: dict) -> pd.DataFrame:
+    """source, status, why: which sources the last build or refresh made fresh, and which kept their last good data, and why."""
+    rows = [
+        {"source": name, "status": status["status"], "why": status.get("reason") or "; ".join(status.get("remarks", [])) or ""}
+        for name, status in manifest.get("sources", {}).items()
+    ]
+    return pd.DataFrame(rows, columns=["source", "status", "why"])
+
+
 def definitions_table() -> pd.DataFrame:
     """figure, unit, source, definition: every figure in the registry, its definition written from its declaration."""
     return pd.DataFrame([{"figure": f.label, "unit": f.unit, "source": source_words(f), "definition": f.definition} for f in FIGURES.values()])

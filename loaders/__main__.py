@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loaders.build import DEFAULT_RAW_DIR, SnapshotBusy, build_into, build_snapshot, compare_snapshots, snapshot_lock
 from loaders.errors import SourceError
-from loaders.refresh import FIRST_MONTH, RefreshError, refresh
+from loaders.refresh import DATASTORE, FIRST_MONTH, ONS, POLICE, Endpoints, RefreshError, refresh
 from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
 
 
@@ -43,7 +43,8 @@ def command_build(args: argparse.Namespace) -> int:
 
 
 def command_refresh(args: argparse.Namespace) -> int:
-    manifest = refresh(args.raw if args.raw.is_dir() else None, args.snapshot, first_month=args.since)
+    endpoints = Endpoints(args.datastore_url, args.police_url, args.ons_url)
+    manifest = refresh(args.raw if args.raw.is_dir() else None, args.snapshot, first_month=args.since, endpoints=endpoints)
     print(f"Refreshed: snapshot {manifest['version']} -> {args.snapshot}")
     print_sources(manifest)
     return 0
@@ -90,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     fresh = commands.add_parser("refresh", help="download the live sources and rebuild the snapshot")
     fresh.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="raw folder for geography and population, if present")
     fresh.add_argument("--since", default=FIRST_MONTH, help=f"first stop-and-search month to fetch (default {FIRST_MONTH})")
+    for option, default in (("--datastore-url", DATASTORE), ("--police-url", POLICE), ("--ons-url", ONS)):
+        fresh.add_argument(option, default=default, help=f"base address of the service or a mirror of it (default {default})")
     fresh.set_defaults(run=command_refresh)
     status = commands.add_parser("status", help="what the snapshot holds and how old each source is")
     status.set_defaults(run=command_status)

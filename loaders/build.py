@@ -411,9 +411,11 @@ def _months(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     return frame["month"].min().strftime("%Y-%m"), frame["month"].max().strftime("%Y-%m")
 
 
-def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict, statuses: dict[str, dict]) -> dict:
+def write_tables(
+    tables: list[Table], out_dir: Path, raw_dir: Path, carried: dict, statuses: dict[str, dict], origin: dict[str, str] | None = None
+) -> dict:
     """Write parquet (and GeoJSON) files and manifest.json into out_dir; return the manifest."""
-    entries = dict(carried)
+    entries, origin = dict(carried), origin or {}
     for table in tables:
         if isinstance(table.frame, dict):
             target = out_dir / f"{table.name.removesuffix('_geojson')}.geojson"
@@ -432,7 +434,10 @@ def write_tables(tables: list[Table], out_dir: Path, raw_dir: Path, carried: dic
             "first_month": first,
             "last_month": last,
             "source": table.source.as_dict(),
-            "inputs": [{"file": str(p.relative_to(raw_dir)), "sha256": sha256_of(p)} for p in table.inputs],
+            "inputs": [
+                {"file": str(p.relative_to(raw_dir)), "sha256": sha256_of(p)} | ({"address": origin[str(p)]} if str(p) in origin else {})
+                for p in table.inputs
+            ],
             "notes": table.notes,
             **table.extra,
         }
@@ -514,7 +519,7 @@ def build_into(
                     context.built[name] = read_table(name, static_from)
         statuses[source.name] = {"status": "kept", "reason": reason}
     progress("writing snapshot")
-    return write_tables(tables, out_dir, raw_dir, carried, statuses)
+    return write_tables(tables, out_dir, raw_dir, carried, statuses, origin)
 
 
 def build_snapshot(

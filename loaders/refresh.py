@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -55,7 +56,12 @@ POLICE = "https://data.police.uk"
 ONS = "https://www.ons.gov.uk"
 #: How many of the newest ONS editions of each kind (years ending March, years ending December) to fetch.
 ONS_EDITIONS_EACH = 3
-FIRST_MONTH = "2022-04"  # FY2022/23 onwards: two full years before the claim year
+FIRST_MONTH = "2022-04"
+#: Where a refresh keeps the raw files it used (outside the repository), so that
+#: ``python -m loaders build --raw <this folder>`` rebuilds without the network.
+RAW_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "knife-claims" / "raw"
+)  # FY2022/23 onwards: two full years before the claim year
 #: A month of the API is refused when it holds less than this share of the complete monthly count.
 MIN_SHARE = 0.95
 #: data.police.uk's published limit is 15 requests a second; stay under it.
@@ -489,12 +495,30 @@ def complete_counts(snapshot_dir: Path) -> dict[str, int]:
 # ---- the refresh -----------------------------------------------------------------------------------
 
 
+def keep_raw_files(staging: Path, cache_dir: Path, progress: Callable[[str], None]) -> None:
+    """Replace the cache folder by this refresh's raw files (downloads and the files kept beside them);
+    their checksums and addresses are in the manifest's inputs. A cache that cannot be written is reported, not fatal."""
+    try:
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=".raw-", dir=cache_dir.parent))
+        shutil.copytree(staging, fresh, dirs_exist_ok=True)
+        old = cache_dir.with_name(f".raw-old-{os.getpid()}")
+        if cache_dir.exists():
+            cache_dir.rename(old)
+        fresh.rename(cache_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        progress(f"raw files kept in {cache_dir}: `python -m loaders build --raw {cache_dir}` rebuilds from them without the network")
+    except OSError as err:
+        progress(f"raw files not kept ({cache_dir}: {err.strerror or err})")
+
+
 def refresh(
     static_raw_dir: Path | None,
     snapshot_dir: Path = SNAPSHOT_DIR,
     downloader: Downloader | None = None,
     first_month: str = FIRST_MONTH,
     endpoints: Endpoints = Endpoints(),
+    cache_dir: Path = RAW_CACHE,
 ) -> dict:
     """Download each source, rebuild, swap in; returns the new manifest (module doc).
 
@@ -528,7 +552,7 @@ def refresh(
             has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
             if static_raw_dir is not None and has_static:
                 copy_kept_files(Path(static_raw_dir), staging)
-            return build_snapshot(
+            manifest = build_snapshot(
                 staging,
                 snapshot_dir,
                 static_from=snapshot_dir,
@@ -538,5 +562,7 @@ def refresh(
                 origin=origin,
                 remarks=notes,
             )
+            keep_raw_files(staging, cache_dir, downloader.progress)
+            return manifest
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators import stats, verdicts
 from indicators.claims import COMMON_CAVEATS
-from indicators.methods import coverage_table, definitions_table
+from indicators.methods import coverage_table, definitions_table, sources_status_table
 from indicators.stop_search import DISPROPORTIONALITY_DEFINITION
 from ui import cached, charts, filters
 
@@ -20,6 +20,10 @@ st.subheader("Sources and how far each runs")
 charts.table_download(coverage_table(manifest), "sources.csv", "coverage")
 for entry in {e["source"]["title"]: e["source"] for e in manifest["tables"].values()}.values():
     st.markdown(f"- **{entry['title']}** — {entry['publisher']}. [{entry['url']}]({entry['url']}). {entry['licence']}. {entry['attribution']}")
+
+st.subheader("Fresh or kept")
+st.caption("Whether the last build or refresh brought each source up to date, or kept its last good data (and why).")
+charts.table_download(sources_status_table(manifest), "sources-status.csv", "sources-status")
 
 st.subheader("What each figure counts")
 charts.table_download(definitions_table(), "definitions.csv", "definitions")

@@ -115,7 +115,8 @@ def checksums(folder: Path) -> dict[str, str]:
 
 def run(server: LiveServer, snapshot: Path, raw_dir: Path | None, **options) -> dict:
     downloader = Downloader(backoff=0, progress=lambda _: None, **options)
-    return refresh(raw_dir, snapshot, downloader, first_month="2022-04", endpoints=Endpoints(server.url, server.url, server.url))
+    cache = snapshot.parent / "raw-cache"
+    return refresh(raw_dir, snapshot, downloader, first_month="2022-04", endpoints=Endpoints(server.url, server.url, server.url), cache_dir=cache)
 
 
 def test_refresh_in_todays_formats(server, snapshot, raw_dir):
@@ -276,21 +277,22 @@ def test_ctrl_c_leaves_no_trace(server, snapshot, raw_dir, tmp_path, monkeypatch
 def test_sigterm_cleans_up_like_ctrl_c(server, snapshot, raw_dir, tmp_path):
     """`python -m loaders refresh` terminated mid-download: snapshot untouched, no temporary folders."""
     server.routes[f"/api/stops-force?force=metropolitan&date={NEW_MONTHS[0]}"] = [Reply(b"[]", content_type="application/json", delay=30)]
-    code = (
-        "import sys; from loaders.refresh import Endpoints; import loaders.refresh as r; import loaders.__main__ as m\n"
-        f"r.refresh.__defaults__ = (r.SNAPSHOT_DIR, None, r.FIRST_MONTH, Endpoints({server.url!r}, {server.url!r}, {server.url!r}))\n"
-        f"sys.exit(m.main(['--snapshot', {str(snapshot)!r}, 'refresh', '--raw', {str(raw_dir)!r}]))\n"
-    )
+    command = [sys.executable, "-m", "loaders", "--snapshot", str(snapshot), "refresh", "--raw", str(raw_dir)]
+    command += [option for name in ("--datastore-url", "--police-url", "--ons-url") for option in (name, server.url)]
     before = checksums(snapshot)
     child = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env={**os.environ, "TMPDIR": str(tmp_path)}, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not any(path.startswith("/api/stops-force") for _, path in server.requests) and time.monotonic() < deadline:
         time.sleep(0.1)
     child.send_signal(signal.SIGTERM)
     _, err = child.communicate(timeout=60)
-    assert child.returncode == 130 and "interrupted; the snapshot was not changed" in err
+    assert child.returncode == 130 and "interrupted; the snapshot was not changed" in err, err[-2000:]
     assert checksums(snapshot) == before
     assert not list(tmp_path.glob("knife-claims-download-*")) and not list(snapshot.parent.glob(".snapshot-*"))
 
@@ -440,3 +442,29 @@ def test_ons_editions_for_years_ending_march_give_the_financial_years(server, sn
     ).best
     assert best.label == "Nearest official figure: financial years, offences not victims"
     assert (best.previous, best.current, best.previous_label, best.current_label) == (80, 58, "year ending March 2024", "year ending March 2025")
+
+
+def test_downloads_are_kept_so_a_rebuild_needs_no_network(server, snapshot, raw_dir, tmp_path):
+    """After a refresh the raw files it used sit in the cache folder, with address and checksum in the
+    manifest; a rebuild from that folder (no server any more) reproduces the refreshed tables."""
+    manifest = run(server, snapshot, raw_dir)
+    cache = snapshot.parent / "raw-cache"
+    knife_input = manifest["tables"]["knife_crime"]["inputs"][0]
+    assert knife_input["address"].endswith("/download/e5n6w/qbc/M1045_MonthlyCrimeDashboard_KnifeCrimeData.csv")
+    assert sha256_of(cache / knife_input["file"]) == knife_input["sha256"]
+    server.shutdown()
+    rebuilt = tmp_path / "rebuilt"
+    assert cli.main(["--snapshot", str(rebuilt), "build", "--raw", str(cache)]) == 0
+    for table in ("knife_crime", "homicide_victims", "borough_crime", "stop_search"):
+        assert read_manifest(rebuilt)["tables"][table]["sha256"] == manifest["tables"][table]["sha256"], table
+
+
+def test_sources_page_says_which_sources_were_kept_and_why(server, snapshot, raw_dir, monkeypatch):
+    from tests.test_app import frame_with, go_to, open_app
+
+    server.routes["/download/exy3m/e4x/recent.csv"] = [Reply(b"gone", status=404)]
+    run(server, snapshot, raw_dir)
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(snapshot))
+    status = frame_with(go_to(open_app(), "pages/sources.py"), "why").set_index("source")
+    assert status.loc["borough-level recorded crime", "status"] == "kept" and "HTTP 404" in status.loc["borough-level recorded crime", "why"]
+    assert status.loc["knife crime", "status"] == "fresh"
