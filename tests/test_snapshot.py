@@ -90,3 +90,45 @@ def test_status_command(committed_snapshot, capsys):
     assert cli.main(["--snapshot", str(committed_snapshot), "status"]) == 0
     out = capsys.readouterr().out
     assert "knife_crime" in out and "2026-02" in out and "homicide_victims" in out
+
+
+def test_a_gap_between_the_borough_files_is_missing_data_not_zeros(tmp_path, raw_dir):
+    """Months missing between the historical and the recent file leave FY2024/25 uncovered (no 52 instead of 104)."""
+    from indicators.areas import Area
+    from indicators.periods import parse_period
+    from indicators.snapshot import Snapshot
+
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_dir, raw, ignore=shutil.ignore_patterns("*borough_level_crime_recent*"))
+    recent = pd.read_parquet(next(raw_dir.glob("homicide/*borough_level_crime_recent*.parquet")))
+    recent.drop(columns=["202409", "202410", "202411", "202412"]).to_parquet(raw / "homicide" / "mps_borough_level_crime_recent_with_gap.parquet")
+    out = tmp_path / "snapshot"
+    out.mkdir()
+    build_into(raw, out)
+    snapshot = Snapshot.load(out)
+    london = Area("London", "London")
+    assert snapshot.value("homicide_offences", london, parse_period("FY2024/25")) is None
+    assert snapshot.value("homicide_offences", london, parse_period("FY2023/24")) == 112  # SOURCES.md reference figure
+    covered = {f"{m:%Y-%m}" for m in snapshot.months_covered("homicide_offences")}
+    assert "2024-08" in covered and "2024-09" not in covered and "2025-01" in covered
+
+
+def test_the_new_snapshot_is_exchanged_in_one_step(tmp_path):
+    from loaders.build import _exchange, swap_in
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("a")
+    assert _exchange(a, b) and (b / "x").read_text() == "a" and not (a / "x").exists()  # one atomic renameat2 exchange on Linux
+    a.rmdir()
+    shutil.rmtree(b)
+
+    current, staging = tmp_path / "snapshot", tmp_path / ".snapshot-build-x"
+    current.mkdir()
+    (current / "manifest.json").write_text("old")
+    staging.mkdir()
+    (staging / "manifest.json").write_text("new")
+    inode = staging.stat().st_ino
+    swap_in(staging, current)
+    assert (current / "manifest.json").read_text() == "new" and current.stat().st_ino == inode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot"]  # the old copy is removed
