@@ -24,6 +24,7 @@ from indicators.export import changes_table, export_table, stop_search_table, ve
 from indicators.letter import letter_table
 from indicators.periods import BASES, UnknownPeriod, default_period, parse_period
 from indicators.snapshot import Snapshot
+from indicators.tables import csv_bytes
 from loaders.errors import SourceError
 from loaders.snapshot_files import SNAPSHOT_DIR
 
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"export: no rows for --what {args.what} in this snapshot (see the Sources and methods page)", file=sys.stderr)
     try:
         if args.format == "csv":
-            table.to_csv(sys.stdout, index=False, lineterminator="\n")
+            sys.stdout.write(csv_bytes(table).decode("utf-8"))
         else:
             sys.stdout.write(table.to_json(orient="records", indent=1, date_format="iso") + "\n")
         sys.stdout.flush()

@@ -20,16 +20,16 @@ def coverage_table(manifest: dict) -> pd.DataFrame:
             {
                 "table": name,
                 "source": entry["source"]["title"],
-                "first month": entry["first_month"] or "",
-                "last month": entry["last_month"] or "",
-                "months before build": months_before_build(entry["last_month"]),
+                "first_month": entry["first_month"] or "",
+                "last_month": entry["last_month"] or "",
+                "months_before_build": months_before_build(entry["last_month"]),
                 "rows": entry["rows"],
                 "licence": entry["source"]["licence"],
                 "notes": entry["notes"],
             }
             for name, entry in manifest["tables"].items()
         ]
-    ).astype({"months before build": "Int64"})
+    ).astype({"months_before_build": "Int64"})
 
 
 def sources_status_table(manifest: dict) -> pd.DataFrame:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -16,6 +18,7 @@ from streamlit.util import calc_hash
 from indicators.areas import Area
 from indicators.claims import CLAIMS
 from indicators.snapshot import Snapshot
+from indicators.tables import HEADERS, header
 from loaders.snapshot_files import PROJECT_ROOT, SNAPSHOT_DIR
 from tests.conftest import RAW
 
@@ -55,9 +58,27 @@ def go_to(at: AppTest, page: str) -> AppTest:
     return at.run()
 
 
-def frame_with(at: AppTest, column: str, rows: int | None = None):
-    """The first dataframe shown with this column (and row count): AppTest dataframes carry no key."""
-    return next(d.value for d in at.dataframe if column in d.value.columns and (rows is None or len(d.value) == rows))
+def read_back(text: str) -> object:
+    """A cell as shown ('1,224', '25.5', '', 'yes') back to a value, written independently of indicators/tables.py."""
+    if text == "":
+        return None
+    if text in ("yes", "no"):
+        return text == "yes"
+    plain = text.replace(",", "")
+    if re.fullmatch(r"-?\d+", plain):
+        return int(plain)
+    if re.fullmatch(r"-?\d+\.\d+", plain):
+        return float(plain)
+    return text
+
+
+def frame_with(at: AppTest, column: str, rows: int | None = None) -> pd.DataFrame:
+    """The first table shown with this column (by its on-screen header) and row count, its cells read
+    back to values and its headers back to column names: what a reader sees, checked as numbers."""
+    shown = next(d.value for d in at.dataframe if header(column) in d.value.columns and (rows is None or len(d.value) == rows))
+    names = {header(name): name for name in [*HEADERS, column]}
+    values = shown.rename(columns=lambda h: names.get(h, h.lower().replace(" ", "_").replace("(", "").replace(")", "").replace(",", "")))
+    return values.apply(lambda c: c.map(read_back)).astype(object)
 
 
 def metric(at: AppTest, label_start: str):
@@ -194,7 +215,7 @@ def test_sources_page_lists_every_snapshot_table():
     manifest_tables = Snapshot.load().manifest["tables"]
     assert set(coverage["table"]) == set(manifest_tables)
     knife = coverage[coverage["table"] == "knife_crime"].iloc[0]
-    assert knife["last month"] == manifest_tables["knife_crime"]["last_month"] == "2026-02"
+    assert knife["last_month"] == manifest_tables["knife_crime"]["last_month"] == "2026-02"
 
 
 def test_broken_snapshot_shows_how_to_rebuild(tmp_path, monkeypatch):

@@ -316,9 +316,9 @@ def test_scorecard_trend_bars_and_csv_against_independent_sums():
 
 def test_sources_page_says_how_old_each_source_is():
     at = go_to(open_app(), "pages/sources.py")
-    coverage = frame_with(at, "months before build").set_index("table")
+    coverage = frame_with(at, "months_before_build").set_index("table")
     built = pd.Timestamp(Snapshot.load().manifest["built_at"])
-    assert coverage.loc["homicide_victims", "months before build"] == (built.year - 2024) * 12 + built.month - 3
+    assert coverage.loc["homicide_victims", "months_before_build"] == (built.year - 2024) * 12 + built.month - 3
 
 
 def test_linked_outcomes_from_archive_csv(tmp_path):

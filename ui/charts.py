@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicators.tables import csv_bytes, for_screen
+
 BLUE, ORANGE, GREY, BLACK, GREEN = "#0072B2", "#E69F00", "#BBBBBB", "#000000", "#009E73"
 FONT = dict(family="sans-serif", size=13)
 
@@ -91,12 +93,11 @@ def _number(value) -> str:
 
 
 def table_download(table: pd.DataFrame, file_name: str, key: str) -> None:
-    """A table and a CSV download of exactly its rows; the file name is made safe ('/', ' ')."""
-    st.dataframe(table, hide_index=True, key=f"table-{key}")
+    """A table as readers see it (plain headers, thousands separators, blanks for no value) and a
+    CSV download of exactly its rows for analysts (indicators/tables.py); the file name is made safe."""
+    st.dataframe(for_screen(table), hide_index=True, key=f"table-{key}")
     safe_name = file_name.replace("/", "-").replace(" ", "_")
-    st.download_button(
-        "Download CSV", table.to_csv(index=False).encode("utf-8"), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore"
-    )
+    st.download_button("Download CSV", csv_bytes(table), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
 
 
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
