@@ -1,4 +1,6 @@
-"""``python -m indicators export [--area A] [--basis fy|fytd|cy|r12] [--period P] [--compare C] [--what W] [--format csv|json]``
+"""``python -m indicators briefing [--area A] [--basis B] [--period P] [--compare C] [--out briefing.pdf]``: the briefing PDF.
+
+``python -m indicators export [--area A] [--basis fy|fytd|cy|r12] [--period P] [--compare C] [--what W] [--format csv|json]``
 
 What ``--what`` prints:
   values       every claim's figures for every period the snapshot covers (``value`` is empty
@@ -20,15 +22,26 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.areas import UnknownArea, parse_area
+from indicators.briefing import briefing_pdf
 from indicators.export import changes_table, export_table, stop_search_table, verdicts_table
 from indicators.letter import letter_table
-from indicators.periods import BASES, UnknownPeriod, default_period, parse_period
+from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
 from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from loaders.errors import SourceError
 from loaders.snapshot_files import SNAPSHOT_DIR
 
 WHAT = ("values", "verdicts", "changes", "letter", "stop-search")
+
+
+def chosen_periods(args: argparse.Namespace, snapshot: Snapshot) -> tuple[Period, Period]:
+    """--period (default: the basis's default) and --compare (default: a year before), checked against --basis."""
+    period = parse_period(args.period) if args.period else default_period(snapshot.selectable_periods(args.basis), args.basis)
+    comparison = parse_period(args.compare) if args.compare else period.shifted(-1)
+    for chosen in (period, comparison):
+        if chosen.basis != args.basis:
+            raise ValueError(f"{chosen.key} is not a period of the basis '{args.basis}'")
+    return period, comparison
 
 
 def table_for(args: argparse.Namespace, snapshot: Snapshot) -> pd.DataFrame:
@@ -44,13 +57,7 @@ def table_for(args: argparse.Namespace, snapshot: Snapshot) -> pd.DataFrame:
         return changes_table(snapshot, area, args.basis)
     if args.what == "stop-search":
         return stop_search_table(snapshot, area, args.basis)
-    options = snapshot.selectable_periods(args.basis)
-    period = parse_period(args.period) if args.period else default_period(options, args.basis)
-    comparison = parse_period(args.compare) if args.compare else period.shifted(-1)
-    for chosen in (period, comparison):
-        if chosen.basis != args.basis:
-            raise ValueError(f"{chosen.key} is not a period of the basis '{args.basis}'")
-    return verdicts_table(snapshot, area, period, comparison)
+    return verdicts_table(snapshot, area, *chosen_periods(args, snapshot))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--what", choices=WHAT, default="values", help="see above")
     export.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR)
+    briefing = commands.add_parser("briefing", help="write the briefing PDF (the four claims, verdicts, evidence, definitions, sources)")
+    briefing.add_argument("--area", default="London", help="London, a BCU or a borough")
+    briefing.add_argument("--basis", choices=list(BASES), default="fy")
+    briefing.add_argument("--period", help="e.g. FY2024/25 (default: the basis's default)")
+    briefing.add_argument("--compare", help="default: a year before --period")
+    briefing.add_argument("--out", type=Path, default=Path("briefing.pdf"), help="where to write the PDF (default briefing.pdf)")
+    briefing.add_argument("--snapshot", type=Path, default=SNAPSHOT_DIR)
     args = parser.parse_args(argv)
+    if args.command == "briefing":
+        return write_briefing(args)
     try:
         table = table_for(args, Snapshot.load(args.snapshot))
     except (SourceError, UnknownArea, UnknownPeriod, ValueError) as err:
@@ -80,6 +96,22 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
+    return 0
+
+
+def write_briefing(args: argparse.Namespace) -> int:
+    try:
+        snapshot = Snapshot.load(args.snapshot)
+        area = parse_area(args.area, snapshot.areas)
+        period, comparison = chosen_periods(args, snapshot)
+        args.out.write_bytes(briefing_pdf(snapshot, area, period, comparison))
+    except (SourceError, UnknownArea, UnknownPeriod, ValueError) as err:
+        print(f"briefing failed: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"briefing failed: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"Briefing for {area.label}, {period.label} against {comparison.label} -> {args.out}")
     return 0
 
 

@@ -19,6 +19,15 @@ st.markdown(
     f"Each tile puts a claim next to the best public evidence for **{area.label}**, **{period.label}** against **{comparison.label}**, "
     "and says what that evidence is. Change the area or years in the sidebar."
 )
+st.download_button(
+    "Briefing (PDF)",
+    lambda: cached.briefing(version, area, period, comparison),
+    file_name=f"briefing-knife-crime-claims-{area.key}-{period.key}-vs-{comparison.key}.pdf".replace("/", "-").replace(" ", "_"),
+    mime="application/pdf",
+    icon=":material/download:",
+    help="One or two A4 pages: the four claims, each verdict and what it rests on, definitions, sources and licences.",
+    on_click="ignore",
+)
 with st.expander("How to read this"):
     st.markdown("\n".join(f"- **{verdict}**: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()))
     st.markdown(

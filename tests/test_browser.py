@@ -253,3 +253,18 @@ def test_twenty_concurrent_sessions(base_url, browser):
     done, errors = open_sessions_at_once(browser, urls)
     assert len(done) == 20
     assert errors == []
+
+
+def test_briefing_downloads_from_the_scorecard(base_url, page):
+    from tests.test_briefing import pdf_text
+
+    page.goto(f"{base_url}/?area=Hackney")
+    wait_for_tiles(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Briefing (PDF)").click()
+    assert download.value.suggested_filename == "briefing-knife-crime-claims-Hackney-FY2024-25-vs-FY2023-24.pdf"
+    pages, text = pdf_text(Path(download.value.path()).read_bytes())
+    assert pages <= 2 and "Hackney, FY2024/25" in text
+    assert all(f"Claim {n}:" in text for n in (1, 2, 3, 4))
+    hackney = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), {"E09000012"})
+    assert f"FY2024/25 {hackney:,}" in text

@@ -21,6 +21,7 @@ import streamlit as st
 
 from indicators import stop_search
 from indicators.areas import Area
+from indicators.briefing import briefing_pdf
 from indicators.claims import CLAIMS, Claim
 from indicators.export import comparison_table, evidence_table, export_table
 from indicators.letter import letter_table
@@ -96,6 +97,11 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 def evidence(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     """Every rung of every claim: the scorecard's CSV."""
     return evidence_table(assessments(version, area, period, comparison))
+
+
+@st.cache_data(show_spinner="Writing the briefing…")
+def briefing(version: str, area: Area, period: Period, comparison: Period) -> bytes:
+    return briefing_pdf(_snapshot(version), area, period, comparison)
 
 
 @st.cache_data(show_spinner=False)
