@@ -35,7 +35,8 @@ def test_briefing_charts_are_vector_graphics(tmp_path):
     reader = PdfReader(out)
     first = reader.pages[0]
     assert "/XObject" not in (first.get("/Resources") or {})  # no images: the trend bars are drawn as rectangles
-    assert b" re" in first.get_contents().get_data()  # PDF rectangle operators
+    contents = first.get_contents()
+    assert contents is not None and b" re" in contents.get_data()  # PDF rectangle operators
 
 
 def test_briefing_refuses_a_bad_period_clearly(tmp_path, capsys):
