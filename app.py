@@ -13,7 +13,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     from loaders.errors import SourceError
-    from ui import cached
+    from ui import cached, filters
     from ui.pages import navigation
 
     st.set_page_config(page_title="London knife-crime claims, checked", layout="wide")  # no page_icon: a Material icon favicon is fetched from Google
@@ -24,6 +24,7 @@ if __name__ == "__main__":
         st.markdown("Rebuild it with `python -m loaders build` (from the raw files) or restore it with `git checkout data/snapshot`.")
         st.stop()
     st.navigation(navigation()).run()
+    filters.link_to_this_view()  # after the page, so the link holds the page's own settings too
 
 else:
     from streamlit.runtime.pages_manager import PagesManager

@@ -268,3 +268,31 @@ def test_briefing_downloads_from_the_scorecard(base_url, page):
     assert all(f"Claim {n}:" in text for n in (1, 2, 3, 4))
     hackney = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), {"E09000012"})
     assert f"FY2024/25 {hackney:,}" in text
+
+
+def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
+    context, page, problems = open_tab(browser, DESKTOP)
+    try:
+        page.goto(f"{base_url}/knife_injury_under_25?area=Hackney")
+        page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+        measure_box = page.locator("[data-testid='stSelectbox']").filter(has_text="Measure shown in the charts")
+        measure_box.click()
+        page.get_by_role("option", name="Knife crime offences").click()
+        page.get_by_text("rate per 100,000 residents").first.click()
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar'] [data-testid='stCode']\")?.innerText.includes('show=rate')", timeout=30_000)
+        link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
+        assert "measure=knife_crime_offences" in link and "show=rate" in link and "area=Hackney" in link
+    finally:
+        context.close()
+    assert not problems, problems
+    context, fresh, problems = open_tab(browser, DESKTOP)  # a new visitor opens the copied link
+    try:
+        fresh.goto(link)
+        fresh.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+        fresh.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle", timeout=30_000)
+        assert (fresh.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content() or "").startswith("Knife crime offences, per 100,000 residents")
+        assert fresh.get_by_role("radio", name="rate per 100,000 residents").is_checked()
+        fresh.screenshot(path=ARTIFACTS / "copied-link-restored.png", full_page=True)
+    finally:
+        context.close()
+    assert not problems, problems

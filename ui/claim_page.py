@@ -11,6 +11,9 @@ from indicators.verdicts import describe
 from ui import cached, charts, filters
 from ui.tiles import other_evidence, verdict_box
 
+#: The "Show" choice as written in the URL.
+SCALES = {"count": "count", "rate": "rate per 100,000 residents"}
+
 
 def render(slug: str) -> None:
     claim = CLAIMS_BY_SLUG[slug]
@@ -37,6 +40,7 @@ def render(slug: str) -> None:
 
     st.subheader("Trends")
     keys = claim.figure_keys
+    filters.page_setting("measure", f"measure-{slug}", {key: key for key in keys})
     measure = st.selectbox(
         "Measure shown in the charts",
         keys,
@@ -79,17 +83,19 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     figure = snapshot.figure(measure)
     note = f"Data through {through:%B %Y}. {area.label}. Source: {source_words(figure)}."
     can_rate = figure.population_ages is not None
+    filters.page_setting("show", f"scale-{slug}", SCALES)
     per_100k = (
         can_rate
         and st.radio(
             "Show",
-            ["count", "rate per 100,000 residents"],
+            list(SCALES.values()),
             horizontal=True,
             key=f"scale-{slug}",
             help="Rates divide by ONS mid-year residents of the ages the measure counts; the population year is given with each rate.",
         )
         != "count"
     )
+    filters.keep_in_url({"measure": measure, "show": "rate" if per_100k else "count"})
     column = "rate_per_100k" if per_100k else "value"
     unit = figure.unit
     if per_100k and figure.population_ages is not None:

@@ -7,7 +7,9 @@ is not valid is replaced by the default and a notice says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -17,6 +19,8 @@ from indicators.snapshot import Snapshot
 from ui import cached
 
 URL_KEYS = ("area", "basis", "period", "compare")
+#: Settings of one page kept in the URL too: the measure a claim page charts, count or rate.
+PAGE_KEYS = ("measure", "show")
 #: A plain (non-widget) copy of the selection: Streamlit drops a widget's state when the
 #: page that drew it is left, so each page's widgets are restored from this copy, which
 #: the widgets' on_change callback keeps current.
@@ -44,7 +48,7 @@ def _read_url(snapshot: Snapshot) -> list[str]:
     """Seed the widgets from the URL once per session; return notices about bad values."""
     notices = []
     params = st.query_params
-    unknown = sorted(set(params.keys()) - set(URL_KEYS))
+    unknown = sorted(set(params.keys()) - {*URL_KEYS, *PAGE_KEYS})
     if unknown:
         notices.append(f"Ignored {len(unknown)} setting(s) in the link that this dashboard does not use (it uses {', '.join(URL_KEYS)}).")
     text = {key: params.get_all(key)[0] for key in URL_KEYS if params.get_all(key)}
@@ -133,7 +137,34 @@ def select_borough_from_map(chart_key: str) -> None:
 
 
 def write_url(selection: Selection) -> None:
-    """Put the selection in the URL so a copied link opens the same view."""
+    """Put the selection in the URL so a copied link opens the same view (a page's own settings,
+    see :func:`page_setting`, are left as they are)."""
     wanted = {"area": selection.area.key, "basis": selection.basis, "period": selection.period.key, "compare": selection.comparison.key}
-    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
-        st.query_params.from_dict(wanted)
+    for key in [k for k in st.query_params if k not in (*URL_KEYS, *PAGE_KEYS)]:
+        del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def page_setting(url_key: str, widget_key: str, allowed: Mapping[str, object]) -> None:
+    """Seed a page's widget from the link once (``allowed``: URL text -> widget value); values not allowed are ignored."""
+    text = st.query_params.get(url_key)
+    if widget_key not in st.session_state and text is not None and text in allowed:
+        st.session_state[widget_key] = allowed[text]
+
+
+def keep_in_url(settings: dict[str, str]) -> None:
+    """Put a page's own settings (e.g. the measure shown) in the URL."""
+    for key, value in settings.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def link_to_this_view() -> None:
+    """The whole view's address in the sidebar, in a box with a copy button (st.code), for sharing."""
+    base = st.context.url
+    if base:
+        with st.sidebar:
+            st.caption("Link to this view")
+            st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)

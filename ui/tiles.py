@@ -57,6 +57,7 @@ def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_pag
         st.caption(f"{assessment.scope} · {assessment.area.label}")
         st.markdown(f"**Rests on:** {rung.label}")
         if rung.current is not None:
+            st.caption(f"{rung.figure}, {rung.current_label}")  # a caption wraps on a phone; a metric's label is cut off
             st.metric(
                 f"{rung.figure}, {rung.current_label}",
                 rung.value_text,
@@ -64,6 +65,7 @@ def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_pag
                 delta_color="off",
                 chart_data=[value for _, value in trend] or None if rung.rung == 1 else None,
                 chart_type="bar",
+                label_visibility="collapsed",
             )
             bars = " · bars: each complete year, oldest first" if trend and rung.rung == 1 else ""
             own = assessment.data_through_text if rung.rung in (1, 2) else f"the claim's own figure: {assessment.data_through_text}"
