@@ -27,8 +27,10 @@ if __name__ == "__main__":
     filters.link_to_this_view()  # after the page, so the link holds the page's own settings too
 
 else:
+    from starlette.middleware import Middleware
     from streamlit.runtime.pages_manager import PagesManager
 
+    from ui.routing import UnknownPathRedirect
     from ui.warmup import lifespan
 
     # The project keeps its page files in pages/ (the agreed layout), which would put Streamlit
@@ -37,4 +39,4 @@ else:
     # The server imports this module before any session starts, so saying here that the app
     # uses st.navigation (what st.navigation itself sets) makes every request run app.py.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, lifespan=lifespan)
+    app = st.App(__file__, lifespan=lifespan, middleware=[Middleware(UnknownPathRedirect)])

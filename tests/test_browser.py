@@ -279,7 +279,9 @@ def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
         measure_box.click()
         page.get_by_role("option", name="Knife crime offences").click()
         page.get_by_text("rate per 100,000 residents").first.click()
-        page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar'] [data-testid='stCode']\")?.innerText.includes('show=rate')", timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stSidebar'] [data-testid='stCode']\")?.innerText.includes('show=rate')", timeout=30_000
+        )
         link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
         assert "measure=knife_crime_offences" in link and "show=rate" in link and "area=Hackney" in link
     finally:
@@ -290,9 +292,27 @@ def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
         fresh.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle", timeout=30_000)
-        assert (fresh.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content() or "").startswith("Knife crime offences, per 100,000 residents")
+        assert (fresh.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content() or "").startswith(
+            "Knife crime offences, per 100,000 residents"
+        )
         assert fresh.get_by_role("radio", name="rate per 100,000 residents").is_checked()
         fresh.screenshot(path=ARTIFACTS / "copied-link-restored.png", full_page=True)
     finally:
         context.close()
     assert not problems, problems
+
+
+@pytest.mark.parametrize("path", ["knife_homicides/extra", "no_such_page"])
+def test_an_unknown_address_lands_on_the_scorecard_with_a_notice(base_url, page, path):
+    page.goto(f"{base_url}/{path}")
+    wait_for_tiles(page)
+    assert page.get_by_text("The address you opened is not a page of this dashboard").count() == 1
+    assert urlparse(page.url).path == "/"
+
+
+def test_streamlit_paths_are_not_redirected():
+    from ui.routing import is_unknown_page
+
+    assert is_unknown_page("/knife_homicides/extra") and is_unknown_page("/no_such_page")
+    for path in ("/", "/knife_homicides", "/sources", "/knife_injury_under_25/_stcore/health", "/_stcore/stream", "/static/js/main.js", "/favicon.png", "/media/abc.png"):
+        assert not is_unknown_page(path), path

@@ -48,6 +48,9 @@ def _read_url(snapshot: Snapshot) -> list[str]:
     """Seed the widgets from the URL once per session; return notices about bad values."""
     notices = []
     params = st.query_params
+    if params.get("moved") == "unknown-page":
+        notices.append("The address you opened is not a page of this dashboard, so here is the scorecard. The menu lists every page.")
+        del st.query_params["moved"]
     unknown = sorted(set(params.keys()) - {*URL_KEYS, *PAGE_KEYS})
     if unknown:
         notices.append(f"Ignored {len(unknown)} setting(s) in the link that this dashboard does not use (it uses {', '.join(URL_KEYS)}).")
