@@ -398,3 +398,16 @@ def test_sources_page_gaps_come_from_the_data():
     # the ONS series break, read from the population table
     series = {p.stem for p in RAW.glob("population/ons_mye2_persons_sya_mid*.csv")}
     assert "mid-2019 and mid-2020 are 2011-based; mid-2023 and mid-2024 are 2021-based" in text and len(series) == 4
+
+
+def test_exported_chart_images_say_what_where_when_and_from_which_snapshot():
+    at = go_to(open_app(area="Hackney"), "knife_injury_under_25")
+    manifest = Snapshot.load().manifest
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        subtitle = layout["title"]["subtitle"]["text"]
+        assert f"Snapshot {manifest['version'][:8]}, built {pd.Timestamp(manifest['built_at']):%d %b %Y}." in subtitle
+        assert "Source:" in subtitle and "Data through" in subtitle
+        assert json.loads(chart.proto.config)["toImageButtonOptions"]["filename"].startswith("knife_injury_victims_under_25_non_da-")
+    titles = chart_titles(at)
+    assert "Knife injury victims aged 1-24, excluding domestic abuse by borough, FY2024/25" in titles  # the ranking names its measure

@@ -314,5 +314,14 @@ def test_streamlit_paths_are_not_redirected():
     from ui.routing import is_unknown_page
 
     assert is_unknown_page("/knife_homicides/extra") and is_unknown_page("/no_such_page")
-    for path in ("/", "/knife_homicides", "/sources", "/knife_injury_under_25/_stcore/health", "/_stcore/stream", "/static/js/main.js", "/favicon.png", "/media/abc.png"):
+    for path in (
+        "/",
+        "/knife_homicides",
+        "/sources",
+        "/knife_injury_under_25/_stcore/health",
+        "/_stcore/stream",
+        "/static/js/main.js",
+        "/favicon.png",
+        "/media/abc.png",
+    ):
         assert not is_unknown_page(path), path

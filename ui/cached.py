@@ -134,6 +134,12 @@ def searches_by_month(version: str, area: Area) -> pd.DataFrame:
     return stop_search.by_month(_snapshot(version), area)
 
 
+def stamp() -> str:
+    """'Snapshot 89802a7a, built 30 Nov 2026.': where every exported chart and file came from."""
+    manifest = snapshot().manifest
+    return f"Snapshot {manifest['version'][:8]}, built {pd.Timestamp(manifest['built_at']):%d %b %Y}."
+
+
 def coverage_text(version: str, key: str) -> str:
     """'they run from April 2023 to August 2024' or 'they hold none'."""
     months = _snapshot(version).months_covered(key)

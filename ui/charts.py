@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
+from ui.cached import stamp as cached_stamp
 
 BLUE, ORANGE, GREY, BLACK, GREEN = "#0072B2", "#E69F00", "#BBBBBB", "#000000", "#009E73"
 FONT = dict(family="sans-serif", size=13)
@@ -100,9 +101,23 @@ def table_download(table: pd.DataFrame, file_name: str, key: str) -> None:
     st.download_button("Download CSV", csv_bytes(table), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
 
 
+def image_config(file_name: str) -> dict:
+    """Plotly's own "download as image" names the file after what the chart shows (the CSV's name without .csv)."""
+    stem = file_name.removesuffix(".csv").replace("/", "-").replace(" ", "_")
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": stem, "scale": 2}}
+
+
+def stamped(fig: go.Figure, stamp: str) -> go.Figure:
+    """Add the snapshot's version and date to the subtitle, so an exported image says where it came from."""
+    subtitle = fig.layout.title.subtitle.text or ""
+    fig.update_layout(title_subtitle_text=f"{subtitle} {stamp}".strip())
+    return fig
+
+
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
-    """The chart, then its numbers as a table and a CSV download of exactly those numbers."""
-    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
+    """The chart (its image export named and stamped by the caller), then its numbers as a table and
+    a CSV download of exactly those numbers."""
+    st.plotly_chart(stamped(fig, cached_stamp()), key=f"chart-{key}", config=image_config(file_name))
     with st.expander("Table of the numbers in this chart"):
         table_download(table, file_name, key)
 

@@ -134,13 +134,17 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         st.caption(f"No ranking or map by BCU or borough: the data do not cover all of {period.label}.")
         return
     st.subheader(f"Where, {period.label}")
-    ranked_note = f"{'Per 100,000 residents. ' if per_100k else ''}Data through {through:%b %Y}. 'Not assigned': London only."
+    ranked_note = (
+        f"{'Per 100,000 residents. ' if per_100k else ''}Data through {through:%b %Y}. Source: {source_words(figure)}. 'Not assigned': London only."
+    )
     for place, level in zip(st.columns(2), ("bcu", "borough")):
         ranked = cached.breakdown(version, measure, period, level, per_100k)
         highlight = bcu_of(area, snapshot.areas) if level == "bcu" else (area.name if area.level == "Borough" else None)
         with place:
             charts.show(
-                charts.ranked_bars(ranked, column, highlight, f"By {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit, ranked_note),
+                charts.ranked_bars(
+                    ranked, column, highlight, f"{figure.label} by {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit, ranked_note
+                ),
                 ranked,
                 f"{measure}-{period.key}-by-{level}.csv",
                 f"rank-{level}-{slug}",
@@ -175,8 +179,15 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
         bcu_of(area, snapshot.areas),
         f"{snapshot.figure(measure).label} by borough, {period.label}",
         unit,
-        f"Data through {through:%B %Y}. Black lines: BCUs. Grey: City of London (not Met). Click a borough to select it.",
+        f"Data through {through:%B %Y}. Source: {source_words(snapshot.figure(measure))}; boundaries: GLA. Black lines: BCUs. Grey: City of London (not Met).",
     )
-    st.plotly_chart(figure, key=key, on_select=lambda: filters.select_borough_from_map(key), selection_mode="points", config={"displaylogo": False})
+    st.plotly_chart(
+        charts.stamped(figure, cached.stamp()),
+        key=key,
+        on_select=lambda: filters.select_borough_from_map(key),
+        selection_mode="points",
+        config=charts.image_config(f"{measure}-{period.key}-by-borough-map"),
+    )
+    st.caption("Click a borough on the map to select it.")
     with st.expander("Table of the numbers in this map"):
         charts.table_download(values, f"{measure}-{period.key}-map.csv", f"map-{slug}")
