@@ -23,7 +23,7 @@ import pandas as pd
 
 from indicators.areas import UnknownArea, parse_area
 from indicators.briefing import briefing_pdf
-from indicators.export import changes_table, export_table, stop_search_table, verdicts_table
+from indicators.export import changes_table, everything_table, export_table, stop_search_table, verdicts_table
 from indicators.letter import letter_table
 from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
 from indicators.snapshot import Snapshot
@@ -46,6 +46,10 @@ def chosen_periods(args: argparse.Namespace, snapshot: Snapshot) -> tuple[Period
 
 def table_for(args: argparse.Namespace, snapshot: Snapshot) -> pd.DataFrame:
     """The table ``--what`` names; raises UnknownArea/UnknownPeriod/ValueError on bad options."""
+    if args.area.strip().lower() == "all":
+        if args.what != "values":
+            raise ValueError("--area all is for --what values (every area, every period of the basis, every figure)")
+        return everything_table(snapshot, (args.basis,))
     area = parse_area(args.area, snapshot.areas)
     if args.what == "letter":
         if area.level != "London" or args.basis != "fy":
@@ -64,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="print the figures, verdicts or breakdowns as CSV or JSON")
-    export.add_argument("--area", default="London", help="London, a BCU (e.g. 'Central East') or a borough (e.g. 'Hackney')")
+    export.add_argument(
+        "--area", default="London", help="London, a BCU (e.g. 'Central East'), a borough (e.g. 'Hackney'), or 'all' (every one, --what values)"
+    )
     export.add_argument("--basis", choices=list(BASES), default="fy", help="; ".join(f"{k}: {v}" for k, v in BASES.items()))
     export.add_argument("--period", help="for --what verdicts: e.g. FY2024/25, FYTD2024/25, CY2024, R12-2025-03")
     export.add_argument("--compare", help="for --what verdicts: the period compared with (default: a year before --period)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.areas import Area
+from indicators.areas import Area, area_options
 from indicators.claims import CLAIMS, Claim
 from indicators.periods import Period
 from indicators.snapshot import Snapshot
@@ -43,6 +43,14 @@ def export_table(snapshot: Snapshot, area: Area, basis: str, claims: list[Claim]
             )
         )
     return pd.concat(frames, ignore_index=True)[EXPORT_COLUMNS] if frames else pd.DataFrame(columns=EXPORT_COLUMNS)
+
+
+def everything_table(snapshot: Snapshot, bases: tuple[str, ...] = ("fy", "fytd", "cy")) -> pd.DataFrame:
+    """Every claim figure for every period of every basis in ``bases``, for London, each BCU and each borough:
+    the analysts' download (basis, then the columns of :func:`export_table`)."""
+    frames = [export_table(snapshot, area, basis).assign(basis=basis) for basis in bases for area in area_options(snapshot.areas)]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["basis", *EXPORT_COLUMNS]]
 
 
 def statistics_columns(change: Change | None, history: EarlierRange | None = None) -> dict:

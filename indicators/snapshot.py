@@ -46,12 +46,14 @@ class Snapshot:
     census_ethnicity: pd.DataFrame  # area_code, ethnic_group, population (Census 2021)
     ons_homicide: pd.DataFrame  # month (last of the 12), measure, offences, edition: ONS police force area tables
     published: pd.DataFrame  # published statements (loaders/published.py)
+    residents_cube: pd.DataFrame  # population pivoted once: (year, area_code) x age -> residents, for fast sums
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR, figures: dict[str, Figure] = FIGURES) -> Snapshot:
         """Read the snapshot; ``figures`` is the registry to compute (tests pass variants)."""
         manifest = read_manifest(snapshot_dir)
         tables = {name: read_table(name, snapshot_dir) for name in TABLES}
+        population = read_table("population", snapshot_dir)
         coverage = {name: pd.DatetimeIndex(sorted(frame["month"].unique())) for name, frame in tables.items()}
         counts = {}
         for key, figure in figures.items():
@@ -66,9 +68,10 @@ class Snapshot:
         }
         return cls(
             manifest["version"], manifest, figures, read_table("areas", snapshot_dir), counts, coverage, periods,
-            read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir), read_table("population", snapshot_dir),
+            read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir), population,
             tables["stop_search"], read_table("stop_search_people", snapshot_dir), read_table("census_ethnicity", snapshot_dir),
             read_table("ons_homicide", snapshot_dir), read_table("published_figures", snapshot_dir),
+            population.pivot_table(index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0),
         )  # fmt: skip
 
     # ---- coverage -------------------------------------------------------------------------------
@@ -195,8 +198,8 @@ class Snapshot:
     def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
         """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
         codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
-        pop = self.population
-        return int(pop.loc[(pop["year"] == year) & pop["area_code"].isin(codes) & pop["age"].between(*ages), "population"].sum())
+        by_area = self.residents_cube.loc[year]
+        return int(by_area.loc[by_area.index.intersection(codes), ages[0] : ages[1]].to_numpy().sum())
 
     def rate_per_100k(self, key: str, area: Area, period: Period, count: float | None = None) -> tuple[float | None, str]:
         """(count per 100,000 residents of the figure's ages, note on the population used);
@@ -218,10 +221,15 @@ class Snapshot:
         if not self.available(key, area):
             return pd.DataFrame(columns=columns)
         figure = self.figures[key]
+        parts = (figure.numerator, figure.denominator) if isinstance(figure, Rate) else (key,)
+        series = {part: self._series(part, area) for part in parts}  # the area's monthly counts, summed once
         rows = []
         for period in periods_between(months.min(), months.max(), basis):
             complete = self.is_complete(key, period)
-            value = self.value(key, area, period) if complete else None
+            value: float | None = None
+            if complete:
+                sums = [int(series[part].loc[period.start : period.last_month].sum()) for part in parts]
+                value = sums[0] if len(sums) == 1 else (100 * sums[0] / sums[1] if sums[1] else None)
             rate, note = self.rate_per_100k(key, area, period, value) if complete else (None, "")
             rows.append(
                 {

@@ -21,6 +21,18 @@ charts.table_download(coverage_table(manifest), "sources.csv", "coverage")
 for entry in {e["source"]["title"]: e["source"] for e in manifest["tables"].values()}.values():
     st.markdown(f"- **{entry['title']}** — {entry['publisher']}. [{entry['url']}]({entry['url']}). {entry['licence']}. {entry['attribution']}")
 
+st.subheader("Every number, for analysts")
+st.download_button(
+    "Every figure, period and area (CSV)",
+    lambda: cached.everything(snapshot.version),
+    file_name=f"knife-crime-claims-every-figure-{snapshot.version[:8]}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    help="Every claim's figures for every financial year, year to date and calendar year, for London, each BCU and each borough (takes about half a minute).",
+    on_click="ignore",
+)
+st.caption("The same from the command line: `python -m indicators export --area all --basis fy` (or fytd, cy, r12).")
+
 st.subheader("Fresh or kept")
 st.caption("Whether the last build or refresh brought each source up to date, or kept its last good data (and why).")
 charts.table_download(sources_status_table(manifest), "sources-status.csv", "sources-status")

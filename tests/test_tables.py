@@ -40,3 +40,19 @@ def test_screen_tables_read_well():
     assert list(shown.columns) == ["Rate per 100,000 residents", "Months with data", "Complete", "Value"]
     assert shown.iloc[0].tolist() == ["12.35", "12", "yes", "1,224"]
     assert shown.iloc[1].tolist() == ["", "3", "no", ""]
+
+
+def test_export_area_all_has_every_area(capsys):
+    from indicators.__main__ import main
+    from tests.test_app import NON_DA, snapshot_knife_total
+
+    assert main(["export", "--area", "all", "--basis", "fy"]) == 0
+    rows = rows_of(capsys.readouterr().out.encode())
+    assert len({r["area"] for r in rows}) == 1 + 12 + 32
+    hackney = next(
+        r for r in rows if r["area"] == "Hackney" and r["measure"] == "knife_injury_victims_under_25_non_da" and r["period"] == "FY2024/25"
+    )
+    import datetime as dt
+
+    assert int(hackney["value"]) == snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), {"E09000012"})
+    assert main(["export", "--area", "all", "--what", "verdicts"]) == 1  # refused clearly, not guessed

@@ -23,10 +23,11 @@ from indicators import stop_search
 from indicators.areas import Area
 from indicators.briefing import briefing_pdf
 from indicators.claims import CLAIMS, Claim
-from indicators.export import comparison_table, evidence_table, export_table
+from indicators.export import comparison_table, everything_table, evidence_table, export_table
 from indicators.letter import letter_table
 from indicators.periods import Period
 from indicators.snapshot import Snapshot
+from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
 from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
 
@@ -97,6 +98,12 @@ def claim_comparison(version: str, claim: Claim, area: Area, period: Period, com
 def evidence(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     """Every rung of every claim: the scorecard's CSV."""
     return evidence_table(assessments(version, area, period, comparison))
+
+
+@st.cache_data(show_spinner="Gathering every figure for every area…")
+def everything(version: str) -> bytes:
+    """Every claim figure, period (financial year, year to date, calendar year) and area, as CSV bytes."""
+    return csv_bytes(everything_table(_snapshot(version)))
 
 
 @st.cache_data(show_spinner="Writing the briefing…")
