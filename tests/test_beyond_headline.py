@@ -411,3 +411,13 @@ def test_exported_chart_images_say_what_where_when_and_from_which_snapshot():
         assert json.loads(chart.proto.config)["toImageButtonOptions"]["filename"].startswith("knife_injury_victims_under_25_non_da-")
     titles = chart_titles(at)
     assert "Knife injury victims aged 1-24, excluding domestic abuse by borough, FY2024/25" in titles  # the ranking names its measure
+
+
+def test_no_rate_without_a_population_estimate_of_that_year_or_the_next(snapshot):
+    """The snapshot holds mid-2019, 2020, 2023 and 2024 (from the raw ONS files): FY2010/11 gets no rate, and says why."""
+    held = sorted(int(p.name.split("mid")[1][:4]) for p in RAW.glob("population/ons_mye2_persons_sya_mid*.csv"))
+    assert snapshot.population_years() == held
+    rate, note = snapshot.rate_per_100k("knife_homicide_victims", LONDON, parse_period("FY2010/11"))
+    assert rate is None and note == "no rate: no ONS estimate for mid-2010 or a year either side in the snapshot"
+    rate, note = snapshot.rate_per_100k("knife_homicide_victims", LONDON, parse_period("FY2021/22"))
+    assert rate is not None and note == "mid-2020 (2011-based); nearest available to mid-2021"
