@@ -451,28 +451,30 @@ def write_tables(
     return manifest
 
 
-def build_into(
-    raw_dir: Path,
-    out_dir: Path,
-    static_from: Path | None = None,
-    progress: Progress = lambda _: None,
-    keep: dict[str, str] | None = None,
-    keep_going: bool = False,
-    origin: dict[str, str] | None = None,
-    remarks: dict[str, list[str]] | None = None,
-) -> dict:
+@dataclass(frozen=True)
+class Refreshing:
+    """What a refresh tells the build: the snapshot to carry sources over from, the sources to keep
+    from it (with the reason), the address each downloaded file came from (so a failure names the
+    address, not a temporary file), and remarks per source (e.g. months skipped). While refreshing,
+    a source whose build fails keeps its last good data instead of stopping the build."""
+
+    previous: Path
+    keep: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+    remarks: dict[str, list[str]] = field(default_factory=dict)
+
+
+def build_into(raw_dir: Path, out_dir: Path, progress: Progress = lambda _: None, refreshing: Refreshing | None = None) -> dict:
     """Build every source in :data:`SOURCES` from raw_dir into the (empty) out_dir; return the manifest.
 
-    Sources the refresh does not download come from raw_dir when it has the geography,
-    else (refresh on a machine without the raw folder) they are copied unchanged from the
-    snapshot ``static_from``. ``keep`` names sources (with the reason) whose tables are copied
-    from ``static_from`` instead of built; with ``keep_going``, a source whose build fails is
-    kept the same way, so one bad download never blocks the others. The manifest's
-    ``sources`` says, per source, whether it is fresh or kept and why; ``origin`` maps a
-    downloaded file to its address, so a failure names the address, not a temporary file;
-    ``remarks`` (per source) go into its status, e.g. months a refresh skipped.
+    Sources the refresh does not download come from raw_dir when it has the geography, else
+    (refresh on a machine without the raw folder) they are carried over unchanged from the
+    previous snapshot. The manifest's ``sources`` says, per source, whether it is fresh or
+    kept and why.
     """
-    origin, remarks = origin or {}, remarks or {}
+    static_from = refreshing.previous if refreshing else None
+    origin, remarks = (refreshing.origin, refreshing.remarks) if refreshing else ({}, {})
+    keep = dict(refreshing.keep) if refreshing else {}
     raw_dir = Path(raw_dir)
     keep = dict(keep or {})
     from_raw = (raw_dir / BCU_TABLE).exists()
@@ -497,7 +499,7 @@ def build_into(
             except SourceError as err:
                 if err.file in origin:
                     err = SourceError(origin[err.file], err.problem, err.column)
-                if not keep_going or static_from is None:
+                if static_from is None:
                     raise err from None
                 reason = f"kept the last good data: {err}"
                 progress(f"{source.name}: {reason}")
@@ -523,22 +525,15 @@ def build_into(
 
 
 def build_snapshot(
-    raw_dir: Path,
-    snapshot_dir: Path = SNAPSHOT_DIR,
-    static_from: Path | None = None,
-    progress: Progress = lambda _: None,
-    keep: dict[str, str] | None = None,
-    keep_going: bool = False,
-    origin: dict[str, str] | None = None,
-    remarks: dict[str, list[str]] | None = None,
+    raw_dir: Path, snapshot_dir: Path = SNAPSHOT_DIR, progress: Progress = lambda _: None, refreshing: Refreshing | None = None
 ) -> dict:
     """Build into a temporary folder beside the snapshot, then swap it in with one atomic
-    exchange; the old snapshot survives any failure (see :func:`build_into` for the options)."""
+    exchange; the old snapshot survives any failure (see :func:`build_into`)."""
     snapshot_dir = Path(snapshot_dir)
     snapshot_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".snapshot-build-", dir=snapshot_dir.parent))
     try:
-        manifest = build_into(raw_dir, staging, static_from, progress, keep, keep_going, origin, remarks)
+        manifest = build_into(raw_dir, staging, progress, refreshing)
         staging.chmod(0o755)
         swap_in(staging, snapshot_dir)
     finally:

@@ -48,7 +48,7 @@ import requests
 import urllib3
 from remotezip import RangeNotSupported, RemoteZip, RemoteZipError
 
-from loaders.build import build_snapshot, copy_kept_files, snapshot_lock
+from loaders.build import Refreshing, build_snapshot, copy_kept_files, snapshot_lock
 from loaders.snapshot_files import SNAPSHOT_DIR, read_table
 
 DATASTORE = "https://data.london.gov.uk"
@@ -552,16 +552,7 @@ def refresh(
             has_static = static_raw_dir is not None and (Path(static_raw_dir) / "geo").is_dir()
             if static_raw_dir is not None and has_static:
                 copy_kept_files(Path(static_raw_dir), staging)
-            manifest = build_snapshot(
-                staging,
-                snapshot_dir,
-                static_from=snapshot_dir,
-                progress=downloader.progress,
-                keep=keep,
-                keep_going=True,
-                origin=origin,
-                remarks=notes,
-            )
+            manifest = build_snapshot(staging, snapshot_dir, downloader.progress, Refreshing(snapshot_dir, keep, origin, notes))
             keep_raw_files(staging, cache_dir, downloader.progress)
             return manifest
         finally:

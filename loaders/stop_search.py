@@ -284,7 +284,7 @@ def load_dedup_copy(path: Path, locator: PointLocator) -> tuple[pd.DataFrame, in
         columns[CSV_COLUMNS[header]] = pa.array(["false" if header == "Part of a policing operation" else NOT_IN_COPY] * rows, pa.string())
     records = tidy_stop_search(columns, path, locator)
     linked_filled = records["outcome_linked_to_object"].notna().to_numpy()
-    if linked_filled.mean() < 0.5:
+    if not len(linked_filled) or linked_filled.mean() < 0.5:
         city = linked_filled
     else:
         city = locator.in_city_of_london(records["longitude"].to_numpy(), records["latitude"].to_numpy())
