@@ -9,7 +9,7 @@ What ``--what`` prints:
                figure, published statements) with the interval, the dispersion and the verdict,
                for --period against --compare (default: the basis's default period against a year before)
   changes      each complete period against the one before, with the quasi-Poisson 95% interval
-  letter       every statement of the letter and what open data say about it (London, FY2024/25)
+  letter       every statement of the letter and what open data say about it, for --area and --period against --compare
   stop-search  weapons searches by legal power and ethnic group
 """
 
@@ -24,7 +24,7 @@ import pandas as pd
 from indicators.areas import UnknownArea, parse_area
 from indicators.briefing import briefing_pdf
 from indicators.export import changes_table, everything_table, export_table, stop_search_table, verdicts_table
-from indicators.letter import letter_table
+from indicators.letter import View, letter_table
 from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
 from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
@@ -52,9 +52,7 @@ def table_for(args: argparse.Namespace, snapshot: Snapshot) -> pd.DataFrame:
         return everything_table(snapshot, (args.basis,))
     area = parse_area(args.area, snapshot.areas)
     if args.what == "letter":
-        if area.level != "London" or args.basis != "fy":
-            raise ValueError("--what letter answers the letter's own question (London, FY2024/25); leave out --area and --basis")
-        return letter_table(snapshot)
+        return letter_table(snapshot, View(area, *chosen_periods(args, snapshot)))
     if args.what == "values":
         return export_table(snapshot, area, args.basis)
     if args.what == "changes":

@@ -11,7 +11,7 @@ import pandas as pd
 
 from indicators.areas import LONDON, Area
 from indicators.claims import CLAIMS, Claim
-from indicators.periods import parse_period
+from indicators.periods import Period, parse_period
 from indicators.snapshot import Snapshot
 from indicators.verdicts import NOT_ANSWERABLE, assess, describe
 from loaders.snapshot_files import NOT_ASSIGNED_CODE
@@ -24,49 +24,66 @@ NOV_2024, NOV_2023 = pd.Timestamp("2024-11-01"), pd.Timestamp("2023-11-01")
 
 
 @dataclass(frozen=True)
+class View:
+    """The area and periods the page shows; the letter's own are London, FY2024/25 against FY2023/24."""
+
+    area: Area = LONDON_AREA
+    period: Period = FY2025
+    comparison: Period = FY2024
+
+    def london_note(self) -> str:
+        """For statements about all London, said when another area is selected."""
+        return "" if self.area.level == "London" else f"The letter's figure is for all London; shown here for {self.area.label}. "
+
+
+Answer = Callable[[Snapshot, View], tuple[str, str]]  # -> (checkable?, what open data say)
+
+
+@dataclass(frozen=True)
 class Statement:
     topic: str
     letter_says: str
-    answer: Callable[[Snapshot], tuple[str, str]]  # -> (checkable?, what open data says)
+    answer: Answer
     would_settle_it: str
 
 
-def _claim(claim: Claim) -> Callable[[Snapshot], tuple[str, str]]:
-    def answer(snapshot: Snapshot) -> tuple[str, str]:
-        assessment = assess(snapshot, claim, LONDON_AREA, FY2025, FY2024)
+def _claim(claim: Claim) -> Answer:
+    def answer(snapshot: Snapshot, view: View) -> tuple[str, str]:
+        assessment = assess(snapshot, claim, view.area, view.period, view.comparison)
         status = NOT_IN_SNAPSHOT if assessment.verdict == NOT_ANSWERABLE else CHECKABLE if assessment.best.rung == 1 else PARTLY
-        return status, f"{assessment.verdict} ({assessment.best.label}). {assessment.best.reason}"
+        return status, f"{assessment.scope}: {assessment.verdict} ({assessment.best.label}). {assessment.best.reason}"
 
     return answer
 
 
-def _november(measure: str, what: str) -> Callable[[Snapshot], tuple[str, str]]:
+def _november(measure: str, what: str) -> Answer:
     """November 2024 against November 2023 for a monthly measure (the letter gives no dates for the week)."""
 
-    def answer(snapshot: Snapshot) -> tuple[str, str]:
-        now, before = (snapshot.value_over(measure, LONDON_AREA, pd.DatetimeIndex([month])) for month in (NOV_2024, NOV_2023))
+    def answer(snapshot: Snapshot, view: View) -> tuple[str, str]:
+        now, before = (snapshot.value_over(measure, view.area, pd.DatetimeIndex([month])) for month in (NOV_2024, NOV_2023))
         if now is None or before is None:
-            return PARTLY, f"{what}: not in the embedded data for November 2023 and 2024 (see Sources and methods)."
+            return PARTLY, f"{view.london_note()}{what}: not in the embedded data for November 2023 and 2024 (see Sources and methods)."
         return (
             PARTLY,
-            f"{what}, whole month: {before:,} in November 2023, {now:,} in November 2024. The letter gives no dates for the week, so the week itself cannot be picked out.",
+            f"{view.london_note()}{what}, whole month, {view.area.label}: {before:,} in November 2023, {now:,} in November 2024. "
+            "The letter gives no dates for the week, so the week itself cannot be picked out.",
         )
 
     return answer
 
 
-def _robbery(snapshot: Snapshot) -> tuple[str, str]:
+def _robbery(snapshot: Snapshot, view: View) -> tuple[str, str]:
     parts = []
     for key in ("personal_robbery_offences", "knife_injury_robbery_offences"):
-        now, before = snapshot.value(key, LONDON_AREA, FY2025), snapshot.value(key, LONDON_AREA, FY2024)
+        now, before = snapshot.value(key, view.area, view.period), snapshot.value(key, view.area, view.comparison)
         if now is not None and before is not None:
-            parts.append(describe(snapshot, key, now, before, FY2025.label, FY2024.label))
+            parts.append(describe(snapshot, key, now, before, view.period.label, view.comparison.label))
     if not parts:
         return PARTLY, "Robbery figures are not in the snapshot."
     return PARTLY, ". ".join(parts) + ". Open data show trends side by side; they cannot show that robbery drives knife crime."
 
 
-def _areas(snapshot: Snapshot) -> tuple[str, str]:
+def _areas(snapshot: Snapshot, view: View) -> tuple[str, str]:
     real = snapshot.areas[snapshot.areas["borough_code"] != NOT_ASSIGNED_CODE]
     return (
         CHECKABLE,
@@ -74,8 +91,8 @@ def _areas(snapshot: Snapshot) -> tuple[str, str]:
     )
 
 
-def _not_checkable(why: str) -> Callable[[Snapshot], tuple[str, str]]:
-    return lambda snapshot: (NOT_CHECKABLE, why)
+def _not_checkable(why: str) -> Answer:
+    return lambda snapshot, view: (NOT_CHECKABLE, why)
 
 
 STATEMENTS = [
@@ -114,11 +131,12 @@ STATEMENTS = [
 ]
 
 
-def letter_table(snapshot: Snapshot) -> pd.DataFrame:
-    """topic, letter_says, checkable, what_open_data_says, what_would_settle_it: one row per statement."""
+def letter_table(snapshot: Snapshot, view: View = View()) -> pd.DataFrame:
+    """topic, letter_says, checkable, what_open_data_says, what_would_settle_it: one row per statement,
+    for the view (the letter's own by default)."""
     rows = []
     for statement in STATEMENTS:
-        checkable, says = statement.answer(snapshot)
+        checkable, says = statement.answer(snapshot, view)
         rows.append(
             {
                 "topic": statement.topic,

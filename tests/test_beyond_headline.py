@@ -290,6 +290,7 @@ def test_claim_4_is_answerable_with_complete_searches(year_of_searches, monkeypa
 
 def test_letter_export_carries_independent_figures(capsys):
     from indicators.__main__ import main
+    from indicators.claims import CLAIMS
 
     assert main(["export", "--what", "letter"]) == 0
     exported = pd.read_csv(io.StringIO(capsys.readouterr().out))
@@ -299,8 +300,14 @@ def test_letter_export_carries_independent_figures(capsys):
     assert f"{november_2024:,} in November 2024" in week["what_open_data_says"]
     claim_3 = exported[exported.topic == "Claim 3"].iloc[0]
     assert "1,292 in FY2023/24, 1,224 in FY2024/25" in claim_3["what_open_data_says"]
-    assert main(["export", "--what", "letter", "--area", "Hackney"]) == 1
-    assert "answers the letter's own question" in capsys.readouterr().err
+    # the same page for Hackney follows the area, and says the week-of-action figures were London's
+    assert main(["export", "--what", "letter", "--area", "Hackney"]) == 0
+    hackney = pd.read_csv(io.StringIO(capsys.readouterr().out)).set_index("letter_says")
+    hackney_november = int(recent.loc[(recent.minortext == "POSSESSION OF WEAPONS") & (recent.boroughname == "Hackney"), "202411"].sum())
+    assert f"{hackney_november:,} in November 2024" in hackney.loc["115 knives seized", "what_open_data_says"]
+    assert hackney.loc["115 knives seized", "what_open_data_says"].startswith("The letter's figure is for all London; shown here for Hackney.")
+    assert "The same test for Hackney" in hackney.loc[CLAIMS[2].words, "what_open_data_says"]
+    assert main(["export", "--what", "letter", "--basis", "cy", "--period", "FY2024/25"]) == 1  # refused clearly
 
 
 def test_scorecard_trend_bars_and_csv_against_independent_sums():

@@ -24,7 +24,7 @@ from indicators.areas import Area
 from indicators.briefing import briefing_pdf
 from indicators.claims import CLAIMS, Claim
 from indicators.export import comparison_table, everything_table, evidence_table, export_table
-from indicators.letter import letter_table
+from indicators.letter import View, letter_table
 from indicators.periods import Period
 from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
@@ -117,8 +117,8 @@ def borough_values(version: str, key: str, period: Period, per_100k: bool) -> pd
 
 
 @st.cache_data(show_spinner=False)
-def letter(version: str) -> pd.DataFrame:
-    return letter_table(_snapshot(version))
+def letter(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
+    return letter_table(_snapshot(version), View(area, period, comparison))
 
 
 @st.cache_data(show_spinner=False)
