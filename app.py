@@ -15,6 +15,7 @@ if __name__ == "__main__":
     from loaders.errors import SourceError
     from ui import cached, filters
     from ui.pages import navigation
+    from ui.print_style import print_cleanly
 
     st.set_page_config(page_title="London knife-crime claims, checked", layout="wide")  # no page_icon: a Material icon favicon is fetched from Google
     try:
@@ -23,6 +24,7 @@ if __name__ == "__main__":
         st.error(f"The data snapshot cannot be read: {err}")
         st.markdown("Rebuild it with `python -m loaders build` (from the raw files) or restore it with `git checkout data/snapshot`.")
         st.stop()
+    print_cleanly()
     st.navigation(navigation()).run()
     filters.link_to_this_view()  # after the page, so the link holds the page's own settings too
 

@@ -325,3 +325,18 @@ def test_streamlit_paths_are_not_redirected():
         "/media/abc.png",
     ):
         assert not is_unknown_page(path), path
+
+
+def test_printing_the_scorecard_gives_a_clean_page(base_url, page):
+    page.goto(base_url)
+    wait_for_tiles(page)
+    page.wait_for_function("() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('@media print'))", timeout=30_000)
+    page.emulate_media(media="print")
+    page.wait_for_function("() => getComputedStyle(document.querySelector(\"[data-testid='stSidebar']\")).display === 'none'", timeout=10_000)
+    width = page.evaluate("() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').getBoundingClientRect().width")
+    assert width > 0.9 * DESKTOP["width"]  # the content uses the whole page: no column cut off
+    pdf = page.pdf(format="A4")
+    from tests.test_briefing import pdf_text
+
+    _, text = pdf_text(pdf)
+    assert "Claim 1" in text and "Claim 4" in text and "Filters" not in text  # the sidebar is not printed

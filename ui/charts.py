@@ -21,9 +21,10 @@ def _layout(fig: go.Figure, title: str, y_label: str, note: str, height: int = 3
         yaxis_title=y_label,
         font=FONT,
         height=height,
-        margin=dict(l=10, r=40, t=80, b=40),
+        margin=dict(l=10, r=40, t=80, b=70),
         plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=-0.3, xanchor="left", x=0),
+        # at the foot of the whole figure, not of the plot: never on top of (rotated) axis labels
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0),
     )
     fig.update_yaxes(gridcolor="#E5E5E5", rangemode="tozero")
     return fig
@@ -47,7 +48,7 @@ def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str
             cliponaxis=False,
             hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
         )
-    fig.update_xaxes(categoryorder="array", categoryarray=complete["label"].tolist(), tickangle=-45 if len(complete) > 8 else 0)
+    fig.update_xaxes(categoryorder="array", categoryarray=complete["label"].tolist(), tickangle=-45 if len(complete) > 8 else 0, automargin=True)
     return _layout(fig, title, y_label, note)
 
 
