@@ -3,6 +3,8 @@ the selected and comparison periods are also told apart by pattern and label."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -48,7 +50,11 @@ def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str
             cliponaxis=False,
             hovertemplate="%{x}: %{y:,}<extra>" + name + "</extra>",
         )
-    fig.update_xaxes(categoryorder="array", categoryarray=complete["label"].tolist(), tickangle=-45 if len(complete) > 8 else 0, automargin=True)
+    labels = complete["label"].tolist()
+    step = max(1, len(labels) // 12)  # at most about a dozen labels: rolling 12-month bars name every few months
+    fig.update_xaxes(
+        categoryorder="array", categoryarray=labels, tickangle=-45 if len(labels) > 8 else 0, automargin=True, tickvals=labels[::-step][::-1]
+    )
     return _layout(fig, title, y_label, note)
 
 
@@ -108,10 +114,26 @@ def image_config(file_name: str) -> dict:
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": stem, "scale": 2}}
 
 
+#: Characters a title (16 px) and a subtitle (12 px) line may hold: Plotly does not wrap text, and a
+#: phone 390 px wide shows about this much; longer titles break onto more lines instead of being cut off.
+TITLE_LINE, SUBTITLE_LINE = 46, 64
+
+
 def stamped(fig: go.Figure, stamp: str) -> go.Figure:
-    """Add the snapshot's version and date to the subtitle, so an exported image says where it came from."""
-    subtitle = fig.layout.title.subtitle.text or ""
-    fig.update_layout(title_subtitle_text=f"{subtitle} {stamp}".strip())
+    """Add the snapshot's version and date to the subtitle, so an exported image says where it came
+    from, and break title and subtitle into lines that fit a phone (the top margin grows to hold them)."""
+    title = textwrap.wrap(fig.layout.title.text or "", TITLE_LINE)
+    subtitle = textwrap.wrap(f"{fig.layout.title.subtitle.text or ''} {stamp}".strip(), SUBTITLE_LINE)
+    fig.update_layout(
+        title_text="<br>".join(title),
+        title_subtitle_text="<br>".join(subtitle),
+        title_yref="container",  # the title block hangs from the top, so the margin below it is all free space
+        title_y=1,
+        title_yanchor="top",
+        title_pad_t=10,
+        margin_t=46 + 22 * len(title) + 18 * len(subtitle),
+        height=(fig.layout.height or 380) + 21 * (len(title) - 1) + 16 * (len(subtitle) - 1),
+    )
     return fig
 
 
