@@ -92,20 +92,6 @@ class Mentions:
 
 
 @dataclass(frozen=True)
-class Flag:
-    """A true/false column is ``value``."""
-
-    column: str
-    value: bool
-
-    def mask(self, frame: pd.DataFrame) -> pd.Series:
-        return frame[self.column].astype(bool) == self.value
-
-    def describe(self) -> str:
-        return f"{'' if self.value else 'not '}{COLUMN_WORDS.get(self.column, self.column).removesuffix(' flag')}"
-
-
-@dataclass(frozen=True)
 class AnyOf:
     conditions: tuple[Condition, ...]
 

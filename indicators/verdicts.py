@@ -41,7 +41,6 @@ NOT_SUPPORTED = "Not supported"
 TOO_FEW = "Too few to judge"
 NO_COMPARISON = "No comparison possible"
 NOT_ANSWERABLE = "Not answerable from the data in the snapshot"
-VERDICTS = (SUPPORTED, DIRECTION_ONLY, MIXED, NOT_SUPPORTED, TOO_FEW, NO_COMPARISON, NOT_ANSWERABLE)
 #: What each verdict means, in a sentence, for the scorecard's "How to read this" and the methods page.
 VERDICT_MEANINGS = {
     SUPPORTED: "the figure moved the way the letter says, by more than normal year-to-year variation, and its companion figures agree.",

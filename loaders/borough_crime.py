@@ -36,9 +36,6 @@ from loaders.validation import (
 )
 
 FILE_PATTERNS = ["homicide/*borough_level_crime*.parquet", "homicide/*borough_level_crime*.csv"]
-HOMICIDE = "HOMICIDE"
-POSSESSION_OF_WEAPONS = "POSSESSION OF WEAPONS"
-PERSONAL_ROBBERY = "ROBBERY OF PERSONAL PROPERTY"
 KEY = ["majortext", "minortext", "boroughname"]
 #: Offences of one category in one borough in one month: far above any real count.
 MAX_OFFENCES = 100_000

@@ -159,6 +159,7 @@ def test_rolling_twelve_months():
         ({"period": "FY2099/2100"}, "not a period"),
         ({"period": "FY0000/01"}, "not a period"),
         ({"compare": "CY0000"}, "not a period"),
+        ({"period": "R12-0000-05"}, "not a period"),
         ({"period": "FY2040/41"}, "no complete period"),
         ({"colour": "red"}, "does not use"),
         ({"area": "x" * 500}, "over-long"),
