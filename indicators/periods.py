@@ -68,6 +68,10 @@ class Period:
     def months(self) -> pd.DatetimeIndex:
         return pd.date_range(self.start, periods=self.length, freq="MS")
 
+    def year_to_date(self) -> Period:
+        """The same financial year's April to February: what the Met could see when it wrote."""
+        return Period(self.start, "fytd")
+
     def shifted(self, years: int) -> Period:
         return Period(self.start + pd.DateOffset(years=years), self.basis)
 

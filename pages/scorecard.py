@@ -3,7 +3,6 @@
 import streamlit as st
 
 from indicators.claims import LETTER
-from indicators.periods import parse_period
 from indicators.stats import SMALL_COUNT
 from indicators.verdicts import VERDICT_MEANINGS, Assessment
 from ui import cached, charts, filters
@@ -42,9 +41,7 @@ with st.expander("How to read this"):
 # The view the Met had when it wrote: shown beside the financial-year verdicts where the two differ.
 letter_time: dict[str, Assessment] = {}
 if selection.basis == "fy":
-    letter_time = {
-        a.claim.slug: a for a in cached.assessments(version, area, parse_period(f"FYTD{period.key[2:]}"), parse_period(f"FYTD{comparison.key[2:]}"))
-    }
+    letter_time = {a.claim.slug: a for a in cached.assessments(version, area, period.year_to_date(), comparison.year_to_date())}
 assessments = cached.assessments(version, area, period, comparison)
 for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
     for column, position in zip(st.columns(2), range(row, min(row + 2, len(assessments)))):
