@@ -25,7 +25,6 @@ import pandas as pd
 COLUMN_WORDS = {
     "method": "method of killing",
     "age_group": "age group",
-    "domestic_abuse": "domestic abuse flag",
     "subtype": "crime subtype",
     "measure": "measure",
     "minor_category": "offence category",

@@ -88,6 +88,19 @@ def disproportionality(snapshot: Snapshot, area: Area, period: Period) -> pd.Dat
     return table.set_index("ethnic_group").reindex(order).dropna(how="all").reset_index().astype({"searches": "int64"})
 
 
+def ratio_unavailable(table: pd.DataFrame) -> str | None:
+    """Why a disproportionality table (from :func:`disproportionality`) gives no ratio, or None when it does."""
+    if table["ratio_to_white"].notna().any():
+        return None
+    stated = table.loc[table["ethnic_group"] != NOT_STATED, "searches"].sum()
+    if not stated:
+        return (
+            "No ratio can be given: the searches of these months carry no self-defined ethnicity (the copy of data.police.uk "
+            "they come from left it out). The table below shows the searches by group all the same."
+        )
+    return "No ratio can be given: no weapons searches of White residents were recorded here, so there is nothing to compare with."
+
+
 AGE_ORDER = ["under 10", "10-17", "18-24", "25-34", "over 34"]
 
 

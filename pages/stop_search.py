@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from indicators.figures import FIGURES
-from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data
+from indicators.figures import FIGURES, source_words
+from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data, ratio_unavailable
 from ui import cached, charts, filters
 
 snapshot = cached.snapshot()
@@ -29,11 +29,12 @@ if len(months) < period.length:
     st.warning(f"Part-year only. {coverage_note}", icon=":material/warning:")
 else:
     st.caption(coverage_note)
+chart_note = f"{coverage_note} Source: {source_words(FIGURES['weapons_searches'])}."
 
 st.subheader("Month by month")
 monthly = cached.searches_by_month(version, area)
 charts.show(
-    charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", coverage_note),
+    charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", chart_note),
     monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
     "weapons-searches-by-month.csv",
     "months",
@@ -42,7 +43,7 @@ charts.show(
 st.subheader("Which legal power")
 powers = cached.searches_by_power(version, area, period)
 charts.show(
-    charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", coverage_note),
+    charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", chart_note),
     powers,
     "weapons-searches-by-power.csv",
     "powers",
@@ -51,25 +52,30 @@ charts.show(
 st.subheader("Who is searched, against who lives here")
 st.markdown(f"**Disproportionality ratio**: {DISPROPORTIONALITY_DEFINITION}")
 ethnicity = cached.searches_by_ethnicity(version, area, period)
-charts.show(
-    charts.simple_bars(
-        ethnicity.dropna(subset=["ratio_to_white"]),
-        "ethnic_group",
-        "ratio_to_white",
-        f"Disproportionality ratio to White residents, {period.label}",
-        "ratio",
-        coverage_note,
-    ),
-    ethnicity,
-    "weapons-searches-by-ethnicity.csv",
-    "ethnicity",
-)
+no_ratio = ratio_unavailable(ethnicity)
+if no_ratio:
+    st.info(no_ratio, icon=":material/info:")
+    charts.table_download(ethnicity, "weapons-searches-by-ethnicity.csv", "ethnicity")
+else:
+    charts.show(
+        charts.simple_bars(
+            ethnicity.dropna(subset=["ratio_to_white"]),
+            "ethnic_group",
+            "ratio_to_white",
+            f"Disproportionality ratio to White residents, {period.label}",
+            "ratio",
+            chart_note,
+        ),
+        ethnicity,
+        "weapons-searches-by-ethnicity.csv",
+        "ethnicity",
+    )
 left, right = st.columns(2)
 for column, field, label in ((left, "age_range", "age"), (right, "gender", "gender")):
     table = cached.searches_by_person(version, area, period, field)
     with column:
         charts.show(
-            charts.simple_bars(table, field, "searches", f"By {label}, {period.label}", "searches", coverage_note),
+            charts.simple_bars(table, field, "searches", f"Weapons searches by {label}, {period.label}", "searches", chart_note),
             table,
             f"weapons-searches-by-{label}.csv",
             field,

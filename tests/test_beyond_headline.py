@@ -428,3 +428,22 @@ def test_no_rate_without_a_population_estimate_of_that_year_or_the_next(snapshot
     assert rate is None and note == "no rate: no ONS estimate for mid-2010 or a year either side in the snapshot"
     rate, note = snapshot.rate_per_100k("knife_homicide_victims", LONDON, parse_period("FY2021/22"))
     assert rate is not None and note == "mid-2020 (2011-based); nearest available to mid-2021"
+
+
+def test_stop_search_page_says_why_there_is_no_ratio_instead_of_an_empty_chart():
+    """The embedded months come from a copy without the ethnicity columns (its header, read here): no ratio chart, a reason instead."""
+    copy = next(RAW.glob("stop_search/derived_third_party_dc2-33*/2024-04_stop_and_search_cleaned.csv"))
+    header = copy.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "Self-defined ethnicity" not in header
+    at = go_to(open_app(), "pages/stop_search.py")
+    assert any("carry no self-defined ethnicity" in i.value for i in at.info)
+    assert not any("Disproportionality ratio" in t for t in chart_titles(at))
+    by_group = frame_with(at, "ethnic_group").set_index("ethnic_group")
+    assert (
+        by_group.loc["Not stated", "searches"] > 0 and (by_group.drop(index="Not stated")["searches"] == 0).all()
+    )  # every search, shown all the same
+    assert all(
+        "Source: record-level stop-and-search data with outcomes (data.police.uk)"
+        in json.loads(c.proto.spec)["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+        for c in at.get("plotly_chart")
+    )
