@@ -23,15 +23,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, timeout: float = 60, env: dict | None = None) -> subprocess.Popen:
-    """``streamlit run app.py`` on 127.0.0.1:port; returns once its health endpoint answers."""
+def start_server(port: int, timeout: float = 60, env: dict | None = None, script: str = "app.py") -> subprocess.Popen:
+    """``streamlit run <script>`` (default the dashboard) on 127.0.0.1:port, from the project folder;
+    returns once its health endpoint answers."""
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script,
             "--server.headless",
             "true",
             "--server.port",
@@ -116,3 +117,15 @@ def open_sessions_at_once(browser, urls: list[str]) -> tuple[list[float], list[s
     for page in pages:
         page.context.close()
     return done, errors
+
+
+def go_to(at, page: str):
+    """Open a page in an ``AppTest``: a file in pages/, or a claim page by its address (claim
+    pages are drawn by a function, which AppTest.switch_page cannot name, so the page is
+    chosen by its hash as st.navigation does: the hash of its url_path)."""
+    from streamlit.util import calc_hash
+
+    if page.startswith("pages/"):
+        return at.switch_page(page).run()
+    at._page_hash = calc_hash(page)  # AppTest has no public way to open a callable page
+    return at.run()

@@ -13,8 +13,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from streamlit.testing.v1 import AppTest
-from streamlit.util import calc_hash
 
+from benchmarks.live import go_to
 from indicators.areas import Area
 from indicators.claims import CLAIMS
 from indicators.snapshot import Snapshot
@@ -45,16 +45,6 @@ def open_app(**query) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    return at.run()
-
-
-def go_to(at: AppTest, page: str) -> AppTest:
-    """Open a page: a file in pages/, or a claim page by its address (claim pages are drawn by a
-    function, which AppTest.switch_page cannot name, so the page is chosen by its hash as
-    st.navigation does: the hash of its url_path)."""
-    if page.startswith("pages/"):
-        return at.switch_page(page).run()
-    at._page_hash = calc_hash(page)  # AppTest has no public way to open a callable page
     return at.run()
 
 

@@ -17,6 +17,7 @@ import pytest
 import statsmodels.api as sm
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.live import go_to
 from indicators.areas import Area
 from indicators.export import changes_table
 from indicators.periods import parse_period
@@ -24,7 +25,7 @@ from indicators.snapshot import Snapshot
 from indicators.stop_search import by_power, disproportionality
 from loaders.build import build_into
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, KNIFE_CSV, RAW
-from tests.test_app import NON_DA, bcu_codes, frame_with, go_to, open_app, snapshot_knife_total
+from tests.test_app import NON_DA, bcu_codes, frame_with, open_app, snapshot_knife_total
 
 LONDON = Area("London", "London")
 

@@ -460,7 +460,8 @@ def test_downloads_are_kept_so_a_rebuild_needs_no_network(server, snapshot, raw_
 
 
 def test_sources_page_says_which_sources_were_kept_and_why(server, snapshot, raw_dir, monkeypatch):
-    from tests.test_app import frame_with, go_to, open_app
+    from benchmarks.live import go_to
+    from tests.test_app import frame_with, open_app
 
     server.routes["/download/exy3m/e4x/recent.csv"] = [Reply(b"gone", status=404)]
     run(server, snapshot, raw_dir)
