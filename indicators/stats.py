@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.stats import norm
 
 #: The method, in words for readers (Sources and methods page).
 METHOD_TEXT = (
@@ -126,7 +126,7 @@ def _ratio(current: int, previous: int, estimate: float | None, level: float) ->
         ratio = math.inf if previous == 0 and current > 0 else (0.0 if current == 0 and previous > 0 else math.nan)
         return Change(current, previous, ratio, 0.0, math.inf, dispersion, estimate, level)
     log_ratio = math.log(current / previous)
-    half_width = norm.ppf(0.5 + level / 2) * math.sqrt(dispersion * (1 / current + 1 / previous))
+    half_width = NormalDist().inv_cdf(0.5 + level / 2) * math.sqrt(dispersion * (1 / current + 1 / previous))
     return Change(
         current, previous, current / previous, math.exp(log_ratio - half_width), math.exp(log_ratio + half_width), dispersion, estimate, level
     )

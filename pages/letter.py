@@ -20,5 +20,4 @@ for row in statements.itertuples():
         st.markdown(f"**{row.topic}** — “{row.letter_says}”")
         st.markdown(f"*{row.checkable}.* {row.what_open_data_says}")
         st.caption(f"What would settle it: {row.what_would_settle_it}")
-with st.expander("The same, as a table"):
-    charts.table_download(statements, f"claims-in-the-letter-{area.key}-{period.key}-vs-{comparison.key}.csv", "letter")
+charts.table_on_request("The same, as a table", statements, f"claims-in-the-letter-{area.key}-{period.key}-vs-{comparison.key}.csv", "letter")

@@ -49,8 +49,10 @@ for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so 
         with column:
             trend = cached.trend(version, assessment.claim.headline, area, selection.basis)
             claim_tile(assessment, trend, claim_page_of(assessment.claim), letter_time.get(assessment.claim.slug))
-with st.expander("Every rung of evidence on this page, as a table"):
-    charts.table_download(
-        cached.evidence(version, area, period, comparison), f"scorecard-{area.key}-{period.key}-vs-{comparison.key}.csv", "scorecard"
-    )
+charts.table_on_request(
+    "Every rung of evidence on this page, as a table",
+    lambda: cached.evidence(version, area, period, comparison),
+    f"scorecard-{area.key}-{period.key}-vs-{comparison.key}.csv",
+    "scorecard",
+)
 st.caption(f"Claims quoted from the {LETTER}. Definitions, sources and how far each source runs: see *Sources and methods*.")

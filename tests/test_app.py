@@ -62,10 +62,24 @@ def read_back(text: str) -> object:
     return text
 
 
+def open_tables(at: AppTest) -> AppTest:
+    """Open every closed table box on the page, as a reader clicking each would (ui.charts.table_on_request
+    draws a table only once its box is open; the box's state is the session key ``open-<key>``)."""
+    closed = [key for key, is_open in at.session_state.items() if key.startswith("open-") and not is_open]
+    for key in closed:
+        at.session_state[key] = True
+    return at.run() if closed else at
+
+
 def frame_with(at: AppTest, column: str, rows: int | None = None) -> pd.DataFrame:
     """The first table shown with this column (by its on-screen header) and row count, its cells read
-    back to values and its headers back to column names: what a reader sees, checked as numbers."""
-    shown = next(d.value for d in at.dataframe if header(column) in d.value.columns and (rows is None or len(d.value) == rows))
+    back to values and its headers back to column names: what a reader sees, checked as numbers.
+    Tables in closed boxes are opened first."""
+
+    def matches(at: AppTest) -> list[pd.DataFrame]:
+        return [d.value for d in at.dataframe if header(column) in d.value.columns and (rows is None or len(d.value) == rows)]
+
+    shown = (matches(at) or matches(open_tables(at)))[0]
     names = {header(name): name for name in [*HEADERS, column]}
     values = shown.rename(columns=lambda h: names.get(h, h.lower().replace(" ", "_").replace("(", "").replace(")", "").replace(",", "")))
     return values.apply(lambda c: c.map(read_back)).astype(object)

@@ -279,10 +279,9 @@ def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
         measure_box.click()
         page.get_by_role("option", name="Knife crime offences").click()
         page.get_by_text("rate per 100,000 residents").first.click()
-        page.wait_for_function(
-            "() => document.querySelector(\"[data-testid='stSidebar'] [data-testid='stCode']\")?.innerText.includes('show=rate')", timeout=30_000
-        )
-        link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="Link to this view").click()
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stCode']\")?.innerText.includes('show=rate')", timeout=30_000)
+        link = page.locator("[data-testid='stCode']").inner_text().strip()
         assert "measure=knife_crime_offences" in link and "show=rate" in link and "area=Hackney" in link
     finally:
         context.close()

@@ -21,7 +21,6 @@ import streamlit as st
 
 from indicators import stop_search
 from indicators.areas import Area
-from indicators.briefing import briefing_pdf
 from indicators.claims import CLAIMS, Claim
 from indicators.export import comparison_table, everything_table, evidence_table, export_table
 from indicators.letter import View, letter_table
@@ -108,6 +107,8 @@ def everything(version: str) -> bytes:
 
 @st.cache_data(show_spinner="Writing the briefing…")
 def briefing(version: str, area: Area, period: Period, comparison: Period) -> bytes:
+    from indicators.briefing import briefing_pdf  # fpdf2 costs ~0.7 s to import: paid by whoever asks for a PDF
+
     return briefing_pdf(_snapshot(version), area, period, comparison)
 
 

@@ -4,6 +4,7 @@ the selected and comparison periods are also told apart by pattern and label."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -137,12 +138,22 @@ def stamped(fig: go.Figure, stamp: str) -> go.Figure:
     return fig
 
 
+def table_on_request(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
+    """A collapsed box that draws its table and CSV download only once a reader opens it (``table``
+    may be a function, called then): until then the browser is sent neither the rows nor the
+    data grid's code (~1.3 MB), and the server does not compute them. Its open state is kept in
+    the session as ``open-<key>``."""
+    box = st.expander(label, key=f"open-{key}", on_change="rerun")
+    if box.open:
+        with box:
+            table_download(table() if callable(table) else table, file_name, key)
+
+
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
     """The chart (its image export named and stamped by the caller), then its numbers as a table and
-    a CSV download of exactly those numbers."""
+    a CSV download of exactly those numbers, on request."""
     st.plotly_chart(stamped(fig, cached_stamp()), key=f"chart-{key}", config=image_config(file_name))
-    with st.expander("Table of the numbers in this chart"):
-        table_download(table, file_name, key)
+    table_on_request("Table of the numbers in this chart", table, file_name, key)
 
 
 def _outline_coordinates(geometry: dict) -> tuple[list, list]:

@@ -54,8 +54,11 @@ def render(slug: str) -> None:
         _charts(snapshot, version, measure, selection, slug)
 
     st.subheader("All the numbers for this claim")
-    charts.table_download(
-        cached.claim_numbers(version, claim, area, selection.basis), f"claim-{claim.number}-{area.key}-{selection.basis}.csv", f"numbers-{slug}"
+    charts.table_on_request(
+        "Every figure for this claim, every period (table and CSV)",
+        lambda: cached.claim_numbers(version, claim, area, selection.basis),
+        f"claim-{claim.number}-{area.key}-{selection.basis}.csv",
+        f"numbers-{slug}",
     )
     st.caption("Empty values: the period is not fully covered by the source (see months_with_data).")
 
@@ -189,5 +192,4 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
         config=charts.image_config(f"{measure}-{period.key}-by-borough-map"),
     )
     st.caption("Click a borough on the map to select it.")
-    with st.expander("Table of the numbers in this map"):
-        charts.table_download(values, f"{measure}-{period.key}-map.csv", f"map-{slug}")
+    charts.table_on_request("Table of the numbers in this map", values, f"{measure}-{period.key}-map.csv", f"map-{slug}")

@@ -165,9 +165,13 @@ def keep_in_url(settings: dict[str, str]) -> None:
 
 
 def link_to_this_view() -> None:
-    """The whole view's address in the sidebar, in a box with a copy button (st.code), for sharing."""
+    """The whole view's address, for sharing: a sidebar button opening a box with a copy button
+    (st.code). The box is drawn only once opened, so pages do not load the code box's 1.5 MB of
+    syntax highlighting until a reader asks for the link."""
     base = st.context.url
     if base:
         with st.sidebar:
-            st.caption("Link to this view")
-            st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
+            box = st.popover("Link to this view", icon=":material/link:", key="link-to-this-view", on_change="rerun")
+            if box.open:
+                with box:
+                    st.code(f"{base}?{urlencode(st.query_params.to_dict())}", language=None, wrap_lines=True)
