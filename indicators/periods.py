@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ class UnknownPeriod(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A reporting period. Its dates and names are worked out once per object (cached_property):
+    every page draws dozens of them on each rerun."""
+
     start: pd.Timestamp
     basis: str
 
@@ -35,16 +39,16 @@ class Period:
         """Months in the period."""
         return LENGTHS[self.basis]
 
-    @property
+    @cached_property
     def end(self) -> pd.Timestamp:
         """First month after the period."""
         return self.start + pd.DateOffset(months=self.length)
 
-    @property
+    @cached_property
     def last_month(self) -> pd.Timestamp:
         return self.start + pd.DateOffset(months=self.length - 1)
 
-    @property
+    @cached_property
     def key(self) -> str:
         if self.basis in ("fy", "fytd"):
             return f"{self.basis.upper()}{self.start.year}/{(self.start.year + 1) % 100:02d}"
@@ -52,7 +56,7 @@ class Period:
             return f"CY{self.start.year}"
         return f"R12-{self.last_month:%Y-%m}"
 
-    @property
+    @cached_property
     def label(self) -> str:
         if self.basis == "r12":
             return f"12 months to {self.last_month:%b %Y}"
@@ -60,7 +64,7 @@ class Period:
             return f"FY{self.start.year}/{(self.start.year + 1) % 100:02d} to {self.last_month:%B}"
         return self.key
 
-    @property
+    @cached_property
     def span(self) -> str:
         """'Apr 2024 - Mar 2025'."""
         return f"{self.start:%b %Y} - {self.last_month:%b %Y}"

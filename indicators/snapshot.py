@@ -38,8 +38,7 @@ class Snapshot:
     counts: dict[str, pd.DataFrame]  # count key -> covered month x borough-code counts
     coverage: dict[str, pd.DatetimeIndex]  # source table -> months it holds
     periods: dict[str, list[Period]]  # basis -> periods a user can pick, newest first
-    boundaries: dict  # borough GeoJSON (GSS_CODE, NAME), City of London included
-    bcu_outlines: dict  # BCU GeoJSON (BCU)
+    bcu_names: tuple[str, ...]  # the BCUs the BCU boundary file outlines (its 'BCU' property); maps load the files by address
     population: pd.DataFrame  # year, area_code, age, population, series (ONS mid-year estimates)
     searches: pd.DataFrame  # stop_search: searches by month, borough and the source's categories
     searched_people: pd.DataFrame  # stop_search_people: searches by month, borough, who was searched, categories
@@ -68,7 +67,7 @@ class Snapshot:
         }
         return cls(
             manifest["version"], manifest, figures, read_table("areas", snapshot_dir), counts, coverage, periods,
-            read_geojson("boroughs_geojson", snapshot_dir), read_geojson("bcus_geojson", snapshot_dir), population,
+            _bcu_names(snapshot_dir), population,
             tables["stop_search"], read_table("stop_search_people", snapshot_dir), read_table("census_ethnicity", snapshot_dir),
             read_table("ons_homicide", snapshot_dir), read_table("published_figures", snapshot_dir),
             population.pivot_table(index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0),
@@ -274,3 +273,10 @@ class Snapshot:
         unassigned_count = int(areas.loc[areas["borough_code"] == NOT_ASSIGNED_CODE, "value"].sum())
         unassigned = pd.DataFrame({"area": [NOT_ASSIGNED], "value": [unassigned_count], "residents": [float("nan")], "rate_per_100k": [float("nan")]})
         return pd.concat([assigned, unassigned], ignore_index=True)[["area", "value", "residents", "rate_per_100k"]]
+
+
+def _bcu_names(snapshot_dir: Path) -> tuple[str, ...]:
+    """Check both boundary files against the manifest (ui/boundaries.py serves them to the maps) and
+    return the BCU names the BCU file outlines."""
+    read_geojson("boroughs_geojson", snapshot_dir)
+    return tuple(feature["properties"]["BCU"] for feature in read_geojson("bcus_geojson", snapshot_dir)["features"])

@@ -34,7 +34,7 @@ chart_note = f"{coverage_note} Source: {source_words(FIGURES['weapons_searches']
 st.subheader("Month by month")
 monthly = cached.searches_by_month(version, area)
 charts.show(
-    charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", chart_note),
+    charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", chart_note, cached.stamp()),
     monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
     "weapons-searches-by-month.csv",
     "months",
@@ -43,7 +43,7 @@ charts.show(
 st.subheader("Which legal power")
 powers = cached.searches_by_power(version, area, period)
 charts.show(
-    charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", chart_note),
+    charts.simple_bars(powers, "power", "searches", f"Weapons searches by legal power, {period.label}", "searches", chart_note, cached.stamp()),
     powers,
     "weapons-searches-by-power.csv",
     "powers",
@@ -65,6 +65,7 @@ else:
             f"Disproportionality ratio to White residents, {period.label}",
             "ratio",
             chart_note,
+            cached.stamp(),
         ),
         ethnicity,
         "weapons-searches-by-ethnicity.csv",
@@ -75,7 +76,7 @@ for column, field, label in ((left, "age_range", "age"), (right, "gender", "gend
     table = cached.searches_by_person(version, area, period, field)
     with column:
         charts.show(
-            charts.simple_bars(table, field, "searches", f"Weapons searches by {label}, {period.label}", "searches", chart_note),
+            charts.simple_bars(table, field, "searches", f"Weapons searches by {label}, {period.label}", "searches", chart_note, cached.stamp()),
             table,
             f"weapons-searches-by-{label}.csv",
             field,

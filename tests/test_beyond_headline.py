@@ -132,6 +132,21 @@ def test_claim_page_rates_and_map():
     assert map_table.loc["Hackney", "value"] == pytest.approx(round(100_000 * hackney_count / residents_aged({"E09000012"}, 2024, 1, 24), 2))
 
 
+def test_map_loads_its_boundaries_by_address_and_outlines_the_selection():
+    """The map names the snapshot's boundary files instead of embedding them (ui/boundaries.py), and outlines
+    the selected borough and its BCU (read here from the raw BCU lookup)."""
+    at = go_to(open_app(area="Hackney"), "knife_injury_under_25")
+    spec = next(chart.proto.spec for chart in at.get("plotly_chart") if '"choroplethmap"' in chart.proto.spec)
+    version = Snapshot.load().version
+    assert "coordinates" not in spec and len(spec) < 20_000
+    traces = json.loads(spec)["data"]
+    assert {trace["geojson"] for trace in traces} == {f"/boundaries/{version}/boroughs.geojson", f"/boundaries/{version}/bcus.geojson"}
+    with open(RAW / "geo/borough_to_bcu_compiled.csv", encoding="utf-8") as handle:
+        hackney_bcu = next(row["bcu"] for row in csv.DictReader(handle) if row["gss_code"] == "E09000012")
+    thick = [trace["locations"] for trace in traces if trace.get("marker", {}).get("line", {}).get("width") == 4]
+    assert thick == [[hackney_bcu], ["E09000012"]]
+
+
 def test_letter_page_figures():
     at = go_to(open_app(), "pages/letter.py")
     assert not at.exception

@@ -4,8 +4,11 @@ Every test waits for what it checks (no fixed sleeps) and none depends on anothe
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -189,6 +192,18 @@ def test_bad_or_hostile_link_shows_a_notice_not_a_traceback(base_url, page, quer
     page.screenshot(path=ARTIFACTS / f"{shot}.png", full_page=True)
 
 
+def test_boundary_files_are_served_once_for_the_maps(base_url):
+    """ui/boundaries.py: the snapshot's GeoJSON at an address that names the snapshot version, cacheable; nothing else."""
+    version = Snapshot.load().version
+    with urllib.request.urlopen(f"{base_url}/boundaries/{version}/boroughs.geojson") as answer:
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert answer.read() == (PROJECT_ROOT / "data/snapshot/boroughs.geojson").read_bytes()
+    for wrong in (f"/boundaries/{'0' * len(version)}/boroughs.geojson", f"/boundaries/{version}/manifest.json"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base_url + wrong)
+        assert refused.value.code == 404, wrong
+
+
 def test_sources_page(base_url, page):
     page.goto(f"{base_url}/sources")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
@@ -253,6 +268,21 @@ def test_twenty_concurrent_sessions(base_url, browser):
     done, errors = open_sessions_at_once(browser, urls)
     assert len(done) == 20
     assert errors == []
+
+
+def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
+    """Tables are drawn only when their box is opened (ui.charts.table_on_request); the CSV is written when clicked."""
+    page.goto(f"{base_url}/knife_injury_under_25?area=London")
+    page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+    assert page.locator("[data-testid='stDataFrame']").count() == 1  # the side-by-side table only
+    page.get_by_text("Table of the numbers in this map").click()
+    page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stDataFrame']\").length == 2", timeout=30_000)
+    with page.expect_download(timeout=60_000) as download:
+        page.locator(".st-key-csv-map-knife-injury-under-25").get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename == "knife_injury_victims_under_25_non_da-FY2024-25-map.csv"
+    rows = {row["borough"]: row for row in csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())}
+    hackney = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), {"E09000012"})
+    assert len(rows) == 32 and float(rows["Hackney"]["value"]) == hackney
 
 
 def test_briefing_downloads_from_the_scorecard(base_url, page):

@@ -14,13 +14,14 @@ data/snapshot too).
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from indicators import stop_search
-from indicators.areas import Area
+from indicators.areas import Area, area_options
 from indicators.claims import CLAIMS, Claim
 from indicators.export import comparison_table, everything_table, evidence_table, export_table
 from indicators.letter import View, letter_table
@@ -29,6 +30,11 @@ from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
 from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
+
+#: What identifies each kind of argument in a cache key. Streamlit would otherwise hash the whole
+#: objects on every call (a claim with all its text), which took ~40% of a scorecard rerun.
+HASH_BY_KEY = {Area: lambda area: area.key, Period: lambda period: period.key, Claim: lambda claim: claim.slug}
+cache_data = partial(st.cache_data, hash_funcs=HASH_BY_KEY)
 
 
 def snapshot_dir() -> Path:
@@ -52,27 +58,33 @@ def snapshot() -> Snapshot:
     return _snapshot(snapshot_version())
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
+def areas(version: str) -> list[Area]:
+    """The area box's choices: London, then each BCU followed by its boroughs."""
+    return area_options(_snapshot(version).areas)
+
+
+@cache_data(show_spinner=False)
 def by_period(version: str, key: str, area: Area, basis: str) -> pd.DataFrame:
     return _snapshot(version).by_period(key, area, basis)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def monthly(version: str, key: str, area: Area) -> pd.DataFrame:
     return _snapshot(version).monthly_with_rolling(key, area)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def trend(version: str, key: str, area: Area, basis: str) -> list[tuple[str, float]]:
     return _snapshot(version).trend(key, area, basis)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def breakdown(version: str, key: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
     return _snapshot(version).breakdown(key, period, level, by_rate)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def assessment(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> Assessment:
     return assess(_snapshot(version), claim, area, period, comparison)
 
@@ -82,62 +94,62 @@ def assessments(version: str, area: Area, period: Period, comparison: Period) ->
     return [assessment(version, claim, area, period, comparison) for claim in CLAIMS]
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def claim_numbers(version: str, claim: Claim, area: Area, basis: str) -> pd.DataFrame:
     """The export table's rows for one claim (the same numbers `python -m indicators export` prints)."""
     return export_table(_snapshot(version), area, basis, [claim]).drop(columns=["claim"])
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def claim_comparison(version: str, claim: Claim, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     return comparison_table(_snapshot(version), claim, area, period, comparison)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def evidence(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     """Every rung of every claim: the scorecard's CSV."""
     return evidence_table(assessments(version, area, period, comparison))
 
 
-@st.cache_data(show_spinner="Gathering every figure for every area…")
+@cache_data(show_spinner="Gathering every figure for every area…")
 def everything(version: str) -> bytes:
     """Every claim figure, period (financial year, year to date, calendar year) and area, as CSV bytes."""
     return csv_bytes(everything_table(_snapshot(version)))
 
 
-@st.cache_data(show_spinner="Writing the briefing…")
+@cache_data(show_spinner="Writing the briefing…")
 def briefing(version: str, area: Area, period: Period, comparison: Period) -> bytes:
     from indicators.briefing import briefing_pdf  # fpdf2 costs ~0.7 s to import: paid by whoever asks for a PDF
 
     return briefing_pdf(_snapshot(version), area, period, comparison)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def borough_values(version: str, key: str, period: Period, per_100k: bool) -> pd.DataFrame:
     return _snapshot(version).borough_values(key, period, per_100k)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def letter(version: str, area: Area, period: Period, comparison: Period) -> pd.DataFrame:
     return letter_table(_snapshot(version), View(area, period, comparison))
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def searches_by_power(version: str, area: Area, period: Period) -> pd.DataFrame:
     return stop_search.by_power(_snapshot(version), area, period)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def searches_by_ethnicity(version: str, area: Area, period: Period) -> pd.DataFrame:
     return stop_search.disproportionality(_snapshot(version), area, period)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def searches_by_person(version: str, area: Area, period: Period, column: str) -> pd.DataFrame:
     return stop_search.by_person(_snapshot(version), area, period, column)
 
 
-@st.cache_data(show_spinner=False)
+@cache_data(show_spinner=False)
 def searches_by_month(version: str, area: Area) -> pd.DataFrame:
     return stop_search.by_month(_snapshot(version), area)
 

@@ -11,14 +11,20 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
-from ui.cached import stamp as cached_stamp
 
 BLUE, ORANGE, GREY, BLACK, GREEN = "#0072B2", "#E69F00", "#BBBBBB", "#000000", "#009E73"
 FONT = dict(family="sans-serif", size=13)
 
 
-def _layout(fig: go.Figure, title: str, y_label: str, note: str, height: int = 380) -> go.Figure:
-    """Title states the finding; the subtitle carries the data-through date and source."""
+#: Every figure builder below is cached on its arguments and shared by every session that draws the
+#: same chart, so the server builds each figure once per snapshot. A cached figure is never changed
+#: after it is built (st.plotly_chart only reads it).
+shared_figure = st.cache_resource(show_spinner=False, max_entries=256)
+
+
+def _layout(fig: go.Figure, title: str, y_label: str, note: str, stamp: str, height: int = 380) -> go.Figure:
+    """Title states the finding; the subtitle carries the data-through date and source, then the
+    snapshot's ``stamp`` (see :func:`stamped`)."""
     fig.update_layout(
         title=dict(text=title, font=dict(size=16), subtitle=dict(text=note, font=dict(size=12, color="#444"))),
         yaxis_title=y_label,
@@ -30,10 +36,11 @@ def _layout(fig: go.Figure, title: str, y_label: str, note: str, height: int = 3
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0),
     )
     fig.update_yaxes(gridcolor="#E5E5E5", rangemode="tozero")
-    return fig
+    return stamped(fig, stamp)
 
 
-def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str, title: str, y_label: str, note: str) -> go.Figure:
+@shared_figure
+def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
     """One bar per complete period, height from ``column`` ('value' or 'rate_per_100k'); the
     selected and compared periods are labelled and patterned."""
     complete = periods[periods["complete"]].assign(value=lambda f: f[column])
@@ -56,10 +63,11 @@ def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str
     fig.update_xaxes(
         categoryorder="array", categoryarray=labels, tickangle=-45 if len(labels) > 8 else 0, automargin=True, tickvals=labels[::-step][::-1]
     )
-    return _layout(fig, title, y_label, note)
+    return _layout(fig, title, y_label, note, stamp)
 
 
-def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str) -> go.Figure:
+@shared_figure
+def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=monthly["month"], y=monthly["value"], name="month", marker_color=GREY, hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>")
     fig.add_scatter(
@@ -70,10 +78,11 @@ def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str) ->
         line=dict(color=BLUE, width=3),
         hovertemplate="%{x|%b %Y}: %{y:,.1f}<extra>12-month average</extra>",
     )
-    return _layout(fig, title, y_label, note)
+    return _layout(fig, title, y_label, note, stamp)
 
 
-def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, title: str, x_label: str, note: str) -> go.Figure:
+@shared_figure
+def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, title: str, x_label: str, note: str, stamp: str) -> go.Figure:
     """Horizontal bars in the breakdown's order (largest first), length from ``column``; the
     selected area is blue and marked '(selected)'."""
     ranked = breakdown.iloc[::-1].assign(value=lambda f: f[column])
@@ -92,7 +101,7 @@ def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, tit
     )
     fig.update_layout(showlegend=False)
     fig.update_xaxes(title=x_label, gridcolor="#E5E5E5", nticks=5)
-    return _layout(fig, title, "", note, height=max(340, 24 * len(ranked) + 130))
+    return _layout(fig, title, "", note, stamp, height=max(340, 24 * len(ranked) + 130))
 
 
 def _number(value) -> str:
@@ -103,10 +112,11 @@ def _number(value) -> str:
 
 def table_download(table: pd.DataFrame, file_name: str, key: str) -> None:
     """A table as readers see it (plain headers, thousands separators, blanks for no value) and a
-    CSV download of exactly its rows for analysts (indicators/tables.py); the file name is made safe."""
+    CSV download of exactly its rows for analysts (indicators/tables.py), written when clicked; the file
+    name is made safe."""
     st.dataframe(for_screen(table), hide_index=True, key=f"table-{key}")
     safe_name = file_name.replace("/", "-").replace(" ", "_")
-    st.download_button("Download CSV", csv_bytes(table), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
+    st.download_button("Download CSV", lambda: csv_bytes(table), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
 
 
 def image_config(file_name: str) -> dict:
@@ -150,36 +160,54 @@ def table_on_request(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame
 
 
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
-    """The chart (its image export named and stamped by the caller), then its numbers as a table and
+    """The chart (built with the snapshot's stamp, its image export named after ``file_name``), then its numbers as a table and
     a CSV download of exactly those numbers, on request."""
-    st.plotly_chart(stamped(fig, cached_stamp()), key=f"chart-{key}", config=image_config(file_name))
+    st.plotly_chart(fig, key=f"chart-{key}", config=image_config(file_name))
     table_on_request("Table of the numbers in this chart", table, file_name, key)
 
 
-def _outline_coordinates(geometry: dict) -> tuple[list, list]:
-    """Longitudes and latitudes of every ring, separated by None, for a Scattergeo line."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    lons, lats = [], []
-    for polygon in polygons:
-        for ring in polygon:
-            lons += [point[0] for point in ring] + [None]
-            lats += [point[1] for point in ring] + [None]
-    return lons, lats
+#: A choropleth fill nobody sees: outline-only layers draw just their borders.
+CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 
 
+def _outlines(geojson_url: str, featureidkey: str, locations: tuple[str, ...], colour: str, width: float) -> go.Choroplethmap:
+    """Borders of some features of a boundary file, no fill, not hoverable (clicks reach the boroughs below)."""
+    return go.Choroplethmap(
+        geojson=geojson_url,
+        featureidkey=featureidkey,
+        locations=locations,
+        z=[0] * len(locations),
+        colorscale=CLEAR,
+        showscale=False,
+        marker_line_color=colour,
+        marker_line_width=width,
+        hoverinfo="skip",
+    )
+
+
+@shared_figure
 def borough_map(
-    values: pd.DataFrame, boundaries: dict, bcus: dict, highlight: set[str], highlight_bcu: str | None, title: str, colour_label: str, note: str
+    values: pd.DataFrame,
+    boroughs_url: str,
+    bcus_url: str,
+    bcu_names: tuple[str, ...],
+    highlight: tuple[str, ...],
+    highlight_bcu: str | None,
+    title: str,
+    colour_label: str,
+    note: str,
+    stamp: str,
 ) -> go.Figure:
     """Choropleth of boroughs (values: borough_code, borough, value); BCU outlines in black;
     the selected area outlined thick; City of London (not policed by the Met) grey.
 
-    Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
+    The boundaries are given by address (ui/boundaries.py), not embedded: the browser loads them
+    once. Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
     works offline.
     """
     fig = go.Figure()
-    city = [f for f in boundaries["features"] if f["properties"]["GSS_CODE"] == "E09000001"]
     fig.add_choroplethmap(
-        geojson={"type": "FeatureCollection", "features": city},
+        geojson=boroughs_url,
         locations=["E09000001"],
         z=[0],
         featureidkey="properties.GSS_CODE",
@@ -189,7 +217,7 @@ def borough_map(
         hovertemplate="City of London: policed by the City of London Police, not in these figures<extra></extra>",
     )
     fig.add_choroplethmap(
-        geojson=boundaries,
+        geojson=boroughs_url,
         locations=values["borough_code"],
         z=values["value"],
         featureidkey="properties.GSS_CODE",
@@ -201,19 +229,17 @@ def borough_map(
         colorbar=dict(title=dict(text=colour_label, side="right"), thickness=14),
         hovertemplate="%{customdata}: %{z:,.1f}<extra></extra>",
     )
-    for feature in bcus["features"]:
-        lons, lats = _outline_coordinates(feature["geometry"])
-        selected = feature["properties"]["BCU"] == highlight_bcu
-        fig.add_scattermap(lon=lons, lat=lats, mode="lines", line=dict(color=BLACK, width=4 if selected else 1.5), hoverinfo="skip")
-    for feature in boundaries["features"]:
-        if feature["properties"]["GSS_CODE"] in highlight:
-            lons, lats = _outline_coordinates(feature["geometry"])
-            fig.add_scattermap(lon=lons, lat=lats, mode="lines", line=dict(color=ORANGE, width=4), hoverinfo="skip")
+    fig.add_trace(_outlines(bcus_url, "properties.BCU", bcu_names, BLACK, 1.5))
+    if highlight_bcu is not None:
+        fig.add_trace(_outlines(bcus_url, "properties.BCU", (highlight_bcu,), BLACK, 4))
+    if highlight:
+        fig.add_trace(_outlines(boroughs_url, "properties.GSS_CODE", highlight, ORANGE, 4))
     fig.update_layout(showlegend=False, map=dict(style="white-bg", center=dict(lon=-0.11, lat=51.49), zoom=8.9))
-    return _layout(fig, title, "", note, height=560)
+    return _layout(fig, title, "", note, stamp, height=560)
 
 
-def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_label: str, note: str) -> go.Figure:
+@shared_figure
+def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
     """One labelled bar per category."""
     fig = go.Figure(
         go.Bar(
@@ -227,10 +253,11 @@ def simple_bars(table: pd.DataFrame, category: str, value: str, title: str, y_la
         )
     )
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, y_label, note)
+    return _layout(fig, title, y_label, note, stamp)
 
 
-def monthly_outcomes(monthly: pd.DataFrame, title: str, note: str) -> go.Figure:
+@shared_figure
+def monthly_outcomes(monthly: pd.DataFrame, title: str, note: str, stamp: str) -> go.Figure:
     """Lines for searches, positive outcomes, arrests and linked positive outcomes per month;
     each line has its own dash pattern as well as colour."""
     fig = go.Figure()
@@ -243,4 +270,4 @@ def monthly_outcomes(monthly: pd.DataFrame, title: str, note: str) -> go.Figure:
         fig.add_scatter(
             x=monthly["month"], y=monthly[column], name=column.replace("_", " "), mode="lines+markers", line=dict(color=colour, dash=dash)
         )
-    return _layout(fig, title, "weapons searches per month", note)
+    return _layout(fig, title, "weapons searches per month", note, stamp)

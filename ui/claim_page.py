@@ -8,7 +8,7 @@ from indicators.areas import bcu_of, borough_codes
 from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
 from indicators.figures import source_words
 from indicators.verdicts import describe
-from ui import cached, charts, filters
+from ui import boundaries, cached, charts, filters
 from ui.tiles import other_evidence, verdict_box
 
 #: The "Show" choice as written in the URL.
@@ -118,6 +118,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
             _trend_title(snapshot, measure, area, period, comparison, per_100k, unit),
             "per cent" if unit == "%" else unit,
             note,
+            cached.stamp(),
         ),
         periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
         f"{measure}-{area.key}-{selection.basis}.csv",
@@ -125,7 +126,9 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
     )
     monthly = cached.monthly(version, measure, area)
     charts.show(
-        charts.monthly_chart(monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note),
+        charts.monthly_chart(
+            monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note, cached.stamp()
+        ),
         monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
@@ -146,7 +149,13 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         with place:
             charts.show(
                 charts.ranked_bars(
-                    ranked, column, highlight, f"{figure.label} by {'BCU' if level == 'bcu' else 'borough'}, {period.label}", unit, ranked_note
+                    ranked,
+                    column,
+                    highlight,
+                    f"{figure.label} by {'BCU' if level == 'bcu' else 'borough'}, {period.label}",
+                    unit,
+                    ranked_note,
+                    cached.stamp(),
                 ),
                 ranked,
                 f"{measure}-{period.key}-by-{level}.csv",
@@ -172,20 +181,22 @@ def _trend_title(snapshot, measure: str, area, period, comparison, per_100k: boo
 
 def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, unit: str, through, slug: str) -> None:
     values = cached.borough_values(version, measure, period, per_100k)
-    selected_boroughs = set(borough_codes(area, snapshot.areas)) if area.level == "Borough" else set()
+    selected_boroughs = tuple(sorted(borough_codes(area, snapshot.areas))) if area.level == "Borough" else ()
     key = f"map-{slug}"
     figure = charts.borough_map(
         values,
-        snapshot.boundaries,
-        snapshot.bcu_outlines,
+        boundaries.url("boroughs", version),
+        boundaries.url("bcus", version),
+        snapshot.bcu_names,
         selected_boroughs,
         bcu_of(area, snapshot.areas),
         f"{snapshot.figure(measure).label} by borough, {period.label}",
         unit,
         f"Data through {through:%B %Y}. Source: {source_words(snapshot.figure(measure))}; boundaries: GLA. Black lines: BCUs. Grey: City of London (not Met).",
+        cached.stamp(),
     )
     st.plotly_chart(
-        charts.stamped(figure, cached.stamp()),
+        figure,
         key=key,
         on_select=lambda: filters.select_borough_from_map(key),
         selection_mode="points",

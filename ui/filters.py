@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from indicators.areas import Area, UnknownArea, area_options, borough_with_code, parse_area
+from indicators.areas import Area, UnknownArea, borough_with_code, parse_area
 from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
 from indicators.snapshot import Snapshot
 from ui import cached
@@ -102,7 +102,7 @@ def sidebar(snapshot: Snapshot) -> Selection:
         st.warning(notice, icon=":material/warning:")
     with st.sidebar:
         st.header("Filters")
-        areas = area_options(snapshot.areas)
+        areas = cached.areas(snapshot.version)
         area = st.selectbox(
             "Area",
             areas,

@@ -1,0 +1,35 @@
+"""Borough and BCU boundaries served as files, for the maps to load once.
+
+A map that embedded its boundaries would send them (~170 kB) over the websocket each time it
+changes. Instead the map names them by address: Plotly loads GeoJSON from a URL once per page,
+and the browser keeps it for as long as the snapshot version in the address stays the same.
+app.py mounts :data:`ROUTE` on its ``st.App``; outside that server (AppTest) nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+#: The snapshot's GeoJSON files a map may load, by the name the map code uses.
+FILES = {"boroughs": "boroughs.geojson", "bcus": "bcus.geojson"}
+
+
+def url(name: str, version: str) -> str:
+    """The address of one boundary file of snapshot ``version`` ('boroughs' or 'bcus')."""
+    return f"/boundaries/{version}/{FILES[name]}"
+
+
+async def _serve(request: Request) -> Response:
+    """The file, cacheable for a year (its address changes with the snapshot); 404 for any other
+    file or for a version that is not the snapshot's now."""
+    from ui.cached import snapshot_dir, snapshot_version  # the server has imported these by the time a map asks
+
+    version, name = request.path_params["version"], request.path_params["file"]
+    if name not in FILES.values() or version != snapshot_version():
+        return PlainTextResponse("No such boundary file in this snapshot.", status_code=404)
+    return FileResponse(snapshot_dir() / name, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
+ROUTE = Route("/boundaries/{version}/{file}", _serve, methods=["GET", "HEAD"])
