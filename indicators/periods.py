@@ -70,6 +70,11 @@ class Period:
         return f"{self.start:%b %Y} - {self.last_month:%b %Y}"
 
     def months(self) -> pd.DatetimeIndex:
+        """The first day of each month in the period (an immutable index, made once)."""
+        return self._months
+
+    @cached_property
+    def _months(self) -> pd.DatetimeIndex:
         return pd.date_range(self.start, periods=self.length, freq="MS")
 
     def year_to_date(self) -> Period:

@@ -1,7 +1,8 @@
 """The snapshot as the indicator layer sees it, and the queries the pages make of it.
 
 :meth:`Snapshot.load` reads the snapshot tables once and turns every :class:`Count` of
-the figure registry into a month x borough matrix over the months its source covers.
+the figure registry into a month x borough matrix over the months its source covers, then
+sums it (and the residents) once for every area a reader can pick.
 After loading, a Snapshot is never changed: the app shares one per snapshot version
 between sessions (``st.cache_resource`` in ``ui/cached.py``), and every query below
 computes its answer from those matrices without storing anything.
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.areas import Area, borough_codes
+from indicators.areas import Area, area_options, borough_codes
 from indicators.figures import FIGURES, TABLES, Count, Figure, Rate, count_behind
 from indicators.periods import BASES, Period, periods_between
 from loaders.snapshot_files import NOT_ASSIGNED, NOT_ASSIGNED_CODE, SNAPSHOT_DIR, read_geojson, read_manifest, read_table
@@ -45,7 +46,9 @@ class Snapshot:
     census_ethnicity: pd.DataFrame  # area_code, ethnic_group, population (Census 2021)
     ons_homicide: pd.DataFrame  # month (last of the 12), measure, offences, edition: ONS police force area tables
     published: pd.DataFrame  # published statements (loaders/published.py)
-    residents_cube: pd.DataFrame  # population pivoted once: (year, area_code) x age -> residents, for fast sums
+    area_counts: dict[str, pd.DataFrame]  # count key -> covered month x area key (London, each BCU, each borough)
+    area_residents: pd.DataFrame  # (year, area key) x age -> residents of the area's boroughs (City of London excluded)
+    population_series: dict[int, str]  # mid-year of each ONS estimate held -> its series ('2021-based', ...)
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR, figures: dict[str, Figure] = FIGURES) -> Snapshot:
@@ -53,6 +56,7 @@ class Snapshot:
         manifest = read_manifest(snapshot_dir)
         tables = {name: read_table(name, snapshot_dir) for name in TABLES}
         population = read_table("population", snapshot_dir)
+        areas = read_table("areas", snapshot_dir)
         coverage = {name: pd.DatetimeIndex(sorted(frame["month"].unique())) for name, frame in tables.items()}
         counts = {}
         for key, figure in figures.items():
@@ -66,11 +70,12 @@ class Snapshot:
             for basis in BASES
         }
         return cls(
-            manifest["version"], manifest, figures, read_table("areas", snapshot_dir), counts, coverage, periods,
+            manifest["version"], manifest, figures, areas, counts, coverage, periods,
             _bcu_names(snapshot_dir), population,
             tables["stop_search"], read_table("stop_search_people", snapshot_dir), read_table("census_ethnicity", snapshot_dir),
             read_table("ons_homicide", snapshot_dir), read_table("published_figures", snapshot_dir),
-            population.pivot_table(index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0),
+            *_by_area(areas, counts, population),
+            dict(zip(population["year"].astype(int), population["series"])),
         )  # fmt: skip
 
     # ---- coverage -------------------------------------------------------------------------------
@@ -118,10 +123,9 @@ class Snapshot:
 
     def _series(self, key: str, area: Area) -> pd.Series:
         """Monthly counts of a Count for the area over its covered months."""
-        wide = self.counts[key]
-        if not self.figures[key].london_only:
-            wide = wide[wide.columns.intersection(borough_codes(area, self.areas))]
-        return wide.sum(axis=1).astype("int64")
+        if self.figures[key].london_only:
+            return self.counts[key].sum(axis=1).astype("int64")
+        return self.area_counts[key][area.key]
 
     def monthly_counts(self, key: str, area: Area, months: pd.DatetimeIndex) -> np.ndarray | None:
         """A Count's value in each of ``months`` for the area; None unless every month is covered."""
@@ -172,7 +176,7 @@ class Snapshot:
 
     def population_years(self) -> list[int]:
         """Mid-years of the ONS estimates the snapshot holds."""
-        return sorted(int(year) for year in self.population["year"].unique())
+        return sorted(self.population_series)
 
     def population_series_note(self) -> str:
         """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
@@ -191,14 +195,11 @@ class Snapshot:
         year = min(self.population_years(), key=lambda y: (abs(y - wanted), -y))
         if abs(year - wanted) > MAX_POPULATION_YEARS_AWAY:
             return None, f"no rate: no ONS estimate for mid-{wanted} or a year either side in the snapshot"
-        series = self.population.loc[self.population["year"] == year, "series"].iloc[0]
-        return year, f"mid-{year} ({series})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
+        return year, f"mid-{year} ({self.population_series[year]})" + ("" if year == wanted else f"; nearest available to mid-{wanted}")
 
     def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
         """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
-        codes = [c for c in borough_codes(area, self.areas) if c != NOT_ASSIGNED_CODE]
-        by_area = self.residents_cube.loc[year]
-        return int(by_area.loc[by_area.index.intersection(codes), ages[0] : ages[1]].to_numpy().sum())
+        return int(self.area_residents.loc[(year, area.key), ages[0] : ages[1]].sum())
 
     def rate_per_100k(self, key: str, area: Area, period: Period, count: float | None = None) -> tuple[float | None, str]:
         """(count per 100,000 residents of the figure's ages, note on the population used);
@@ -280,3 +281,19 @@ def _bcu_names(snapshot_dir: Path) -> tuple[str, ...]:
     return the BCU names the BCU file outlines."""
     read_geojson("boroughs_geojson", snapshot_dir)
     return tuple(feature["properties"]["BCU"] for feature in read_geojson("bcus_geojson", snapshot_dir)["features"])
+
+
+def _by_area(areas: pd.DataFrame, counts: dict[str, pd.DataFrame], population: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Counts and residents summed once for every area a reader can pick, so a query for an area
+    is a lookup (the Snapshot's ``area_counts`` and ``area_residents``). An area's boroughs are the
+    codes :func:`indicators.areas.borough_codes` gives (London's include the not-assigned rows)."""
+    codes = areas["borough_code"]
+    membership = pd.DataFrame(
+        {area.key: codes.isin(borough_codes(area, areas)).astype("int64").to_numpy() for area in area_options(areas)}, index=codes
+    )
+    area_counts = {key: wide.dot(membership.reindex(wide.columns, fill_value=0)) for key, wide in counts.items()}
+    cube = population[population["area_code"].isin(codes)].pivot_table(
+        index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0
+    )
+    by_year = {year: membership.reindex(cube.loc[year].index, fill_value=0).T.dot(cube.loc[year]) for year in cube.index.unique("year")}
+    return area_counts, pd.concat(by_year, names=["year", "area"])

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,7 @@ from loaders.homicide_victims import FILE_PATTERN as HOMICIDE_PATTERN
 from loaders.homicide_victims import load_homicide_victims
 from loaders.knife_crime import FILE_PATTERNS as KNIFE_PATTERNS
 from loaders.knife_crime import load_knife_crime
+from loaders.knife_crime import months_in as knife_months_in
 from loaders.ons_pfa import FILE_PATTERN as ONS_PFA_PATTERN
 from loaders.ons_pfa import load_ons_pfa
 from loaders.population import ETHNICITY_PATTERN, MYE_PATTERN, load_census_ethnicity, load_mid_year_estimates
@@ -125,10 +127,18 @@ def _find(raw_dir: Path, patterns: list[str] | str) -> list[Path]:
     return sorted({p for pattern in patterns for p in raw_dir.glob(pattern) if p.is_file()})
 
 
-def _newest(paths: list[Path], load: Callable[[Path], pd.DataFrame]) -> tuple[Path, pd.DataFrame]:
-    """Of several vintages of one source, the one reaching the latest month (ties: more rows, then parquet)."""
-    loaded = [(p, load(p)) for p in paths]
-    return max(loaded, key=lambda item: (item[1]["month"].max(), len(item[1]), item[0].suffix == ".parquet", item[0].name))
+def _newest(paths: list[Path], load: Callable[[Path], pd.DataFrame], months_in: Callable[[Path], pd.Series]) -> tuple[Path, pd.DataFrame]:
+    """Of several vintages of one source, load the one reaching the latest month (ties: more distinct
+    months, then parquet, then name). ``months_in`` gives a file's months; where it reads the month
+    column alone, the vintages not chosen (such as a CSV copy of a parquet) are never parsed whole:
+    their layout and months are checked, the chosen file in full."""
+
+    def rank(path: Path) -> tuple:
+        months = months_in(path)
+        return months.max(), months.nunique(), path.suffix == ".parquet", path.name
+
+    chosen = max(paths, key=rank)
+    return chosen, load(chosen)
 
 
 def _required(raw_dir: Path, patterns: list[str] | str, what: str) -> list[Path]:
@@ -188,7 +198,8 @@ def population_tables(context: BuildContext) -> list[Table]:
 
 def homicide_tables(context: BuildContext) -> list[Table]:
     files = _required(context.raw_dir, HOMICIDE_PATTERN, "homicide victims")
-    path, victims = _newest(files, lambda p: load_homicide_victims(p, context.geography.lookup))
+    load = cache(lambda path: load_homicide_victims(path, context.geography.lookup))  # small files: each is loaded once, whole
+    path, victims = _newest(files, load, lambda p: load(p)["month"])
     key = list(victims.columns)
     counts = victims.groupby(key, observed=True, as_index=False).size().rename(columns={"size": "victims"})
     counts = counts.sort_values(key).reset_index(drop=True)
@@ -199,7 +210,7 @@ def homicide_tables(context: BuildContext) -> list[Table]:
 
 def knife_tables(context: BuildContext) -> list[Table]:
     files = _required(context.raw_dir, KNIFE_PATTERNS, "knife crime")
-    path, knife = _newest(files, lambda p: load_knife_crime(p, context.geography.lookup))
+    path, knife = _newest(files, lambda p: load_knife_crime(p, context.geography.lookup), knife_months_in)
     return [Table("knife_crime", knife, publishers.KNIFE_CRIME, [path], "Borough rows only, zero-filled.")]
 
 

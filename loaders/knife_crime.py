@@ -37,6 +37,7 @@ from loaders.validation import (
     normalise_header,
     parse_counts,
     parse_months,
+    read_column_as_text,
     read_csv_as_text,
     read_parquet_table,
     reject_duplicates,
@@ -76,6 +77,13 @@ def read_knife_file(path: Path) -> pd.DataFrame:
     table.columns = [normalise_header(c) for c in table.columns]
     require_columns(table, REQUIRED, path, "MPS Monthly Crime Dashboard knife")
     return table
+
+
+def months_in(path: Path) -> pd.Series:
+    """The distinct months a knife file holds, from its month column alone (for choosing a vintage);
+    its header must have the knife layout, and every month must parse."""
+    months = read_column_as_text(path, "month_year", REQUIRED, "MPS Monthly Crime Dashboard knife").str.strip()
+    return parse_months(pd.Series(months.unique()), path, "Month_Year", MONTH_FORMATS, FIRST_MONTH)
 
 
 def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:

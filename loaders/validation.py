@@ -73,6 +73,32 @@ def read_parquet_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def read_column_as_text(path: Path, column: str, layout_columns: list[str], layout: str) -> pd.Series:
+    """One column of a CSV or parquet file as text, found by its normalised header ('month_year'
+    for 'Month_Year'), without parsing the rest: enough to tell vintages of a source apart. The
+    header must hold every one of ``layout_columns`` (normalised); a missing column or an
+    unreadable file raises SourceError."""
+    path = Path(path)
+    try:
+        names = list(pq.read_schema(path).names if path.suffix == ".parquet" else _all_text(path.read_bytes()[:65_536]))
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as err:
+        raise SourceError(path, f"not a readable file: {err}") from None
+    require_columns(pd.DataFrame(columns=[normalise_header(name) for name in names]), layout_columns, path, layout)
+    found = [name for name in names if normalise_header(name) == column]
+    try:
+        if path.suffix == ".parquet":
+            table = pq.read_table(path, columns=found[:1])
+        else:
+            table = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(encoding="utf-8"),
+                convert_options=pacsv.ConvertOptions(include_columns=found[:1], column_types={found[0]: pa.string()}),
+            )
+    except (pa.ArrowInvalid, OSError) as err:
+        raise SourceError(path, f"not a readable file: {err}", column) from None
+    return table.column(0).to_pandas().astype("string")
+
+
 def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout: str) -> None:
     """Raise SourceError naming the first required column that is missing."""
     missing = [column for column in required if column not in frame.columns]

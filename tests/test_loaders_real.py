@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.compute as pc
@@ -12,9 +13,11 @@ import pytest
 
 from indicators.figures import ARREST, POSITIVE_OUTCOME, WEAPONS_SEARCH
 from loaders.borough_crime import load_borough_crime
+from loaders.build import _newest
 from loaders.geography import NOT_ASSIGNED_CODE
 from loaders.homicide_victims import load_homicide_victims
 from loaders.knife_crime import load_knife_crime
+from loaders.knife_crime import months_in as knife_months_in
 from loaders.population import load_census_ethnicity, load_mid_year_estimates
 from loaders.stop_search import load_stop_search
 from tests.conftest import (
@@ -102,6 +105,27 @@ def test_knife_injury_victims_non_da_1_24(knife, fy_end, expected):
 
 def test_knife_csv_and_parquet_layouts_agree(knife, lookup):
     assert load_knife_crime(KNIFE_CSV, lookup).equals(knife)
+
+
+def test_knife_months_from_the_month_column_alone_match_the_whole_file(knife):
+    """loaders.knife_crime.months_in reads one column to choose a vintage; it must see the months the full load sees."""
+    for path in (KNIFE_PARQUET, KNIFE_CSV):
+        assert sorted(knife_months_in(path)) == sorted(knife["month"].unique()), path.name
+
+
+def test_the_newest_vintage_is_chosen_before_any_file_is_loaded(tmp_path):
+    """Latest month wins; on a tie, more months, then parquet. Only the chosen file is loaded."""
+    months = {"copy.csv": ["2024-01", "2024-02"], "original.parquet": ["2024-01", "2024-02"], "older.csv": ["2023-11", "2024-01"]}
+    loaded: list[str] = []
+
+    def load(path: Path) -> pd.DataFrame:
+        loaded.append(path.name)
+        return pd.DataFrame({"month": pd.to_datetime(months[path.name])})
+
+    chosen, _ = _newest([tmp_path / name for name in months], load, lambda path: pd.Series(pd.to_datetime(months[path.name])))
+    assert chosen.name == "original.parquet" and loaded == ["original.parquet"]
+    months["copy.csv"].append("2024-03")
+    assert _newest([tmp_path / name for name in months], load, lambda path: pd.Series(pd.to_datetime(months[path.name])))[0].name == "copy.csv"
 
 
 def test_knife_is_zero_filled_and_never_adds_snt_rows(knife):
