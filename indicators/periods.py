@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import pandas as pd
 
@@ -117,17 +117,19 @@ def period_containing(month: pd.Timestamp, basis: str) -> Period:
     return Period(month - pd.DateOffset(months=11), "r12")
 
 
-def periods_between(first_month: pd.Timestamp, last_month: pd.Timestamp, basis: str) -> list[Period]:
-    """Every period of the basis that overlaps [first_month, last_month], oldest first.
+@cache
+def periods_between(first_month: pd.Timestamp, last_month: pd.Timestamp, basis: str) -> tuple[Period, ...]:
+    """Every period of the basis that overlaps [first_month, last_month], oldest first (the same
+    Period objects on every call, so their worked-out dates and names are reused).
 
     For rolling 12 months: one period per month end from first_month + 11 to last_month.
     """
     if basis == "r12":
         ends = pd.date_range(pd.Timestamp(first_month) + pd.DateOffset(months=11), last_month, freq="MS")
-        return [period_containing(end, "r12") for end in ends]
+        return tuple(period_containing(end, "r12") for end in ends)
     first, last = period_containing(first_month, basis), period_containing(last_month, basis)
     years = range(first.start.year, last.start.year + 1)
-    return [Period(first.start.replace(year=y), basis) for y in years]
+    return tuple(Period(first.start.replace(year=y), basis) for y in years)
 
 
 def default_period(options: list[Period], basis: str) -> Period:

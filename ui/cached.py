@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from indicators import stop_search
@@ -30,6 +31,11 @@ from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
 from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
+
+# Arrow's default allocator (mimalloc) keeps about 50 MB it has already freed after the snapshot's
+# parquet files are read; the system allocator returns it. The app reads the snapshot once per
+# version, so nothing is slower for it. (Set before the first read; the build is not affected.)
+pa.set_memory_pool(pa.system_memory_pool())
 
 #: What identifies each kind of argument in a cache key. Streamlit would otherwise hash the whole
 #: objects on every call (a claim with all its text), which took ~40% of a scorecard rerun.
