@@ -163,8 +163,8 @@ def table_on_request(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame
 
 
 def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
-    """The chart (built with the snapshot's stamp, its image export named after ``file_name``), then its numbers as a table and
-    a CSV download of exactly those numbers, on request."""
+    """The chart (built with the snapshot's stamp; its image export named after ``file_name``), then,
+    on request, its numbers as a table and a CSV download of exactly those numbers."""
     st.plotly_chart(fig, key=f"chart-{key}", config=image_config(file_name))
     table_on_request("Table of the numbers in this chart", table, file_name, key)
 
