@@ -180,12 +180,11 @@ class Snapshot:
 
     def population_series_note(self) -> str:
         """Which estimates belong to which ONS series, e.g. 'mid-2019 and mid-2020 are 2011-based;
-        mid-2023 and mid-2024 are 2021-based', from the population table."""
-        by_series = self.population.groupby("series")["year"].unique()
-        parts = [
-            f"{' and '.join(f'mid-{year}' for year in sorted(years))} {'is' if len(years) == 1 else 'are'} {series}"
-            for series, years in by_series.items()
-        ]
+        mid-2023 and mid-2024 are 2021-based'."""
+        parts = []
+        for series in sorted(set(self.population_series.values())):
+            years = [year for year in self.population_years() if self.population_series[year] == series]
+            parts.append(f"{' and '.join(f'mid-{year}' for year in years)} {'is' if len(years) == 1 else 'are'} {series}")
         return "; ".join(parts)
 
     def population_year(self, period: Period) -> tuple[int | None, str]:

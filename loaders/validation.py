@@ -83,16 +83,16 @@ def read_column_as_text(path: Path, column: str, layout_columns: list[str], layo
         names = list(pq.read_schema(path).names if path.suffix == ".parquet" else _all_text(path.read_bytes()[:65_536]))
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as err:
         raise SourceError(path, f"not a readable file: {err}") from None
-    require_columns(pd.DataFrame(columns=[normalise_header(name) for name in names]), layout_columns, path, layout)
-    found = [name for name in names if normalise_header(name) == column]
+    require_columns(pd.DataFrame(columns=[normalise_header(name) for name in names]), [*layout_columns, column], path, layout)
+    name = next(name for name in names if normalise_header(name) == column)
     try:
         if path.suffix == ".parquet":
-            table = pq.read_table(path, columns=found[:1])
+            table = pq.read_table(path, columns=[name])
         else:
             table = pacsv.read_csv(
                 path,
                 read_options=pacsv.ReadOptions(encoding="utf-8"),
-                convert_options=pacsv.ConvertOptions(include_columns=found[:1], column_types={found[0]: pa.string()}),
+                convert_options=pacsv.ConvertOptions(include_columns=[name], column_types={name: pa.string()}),
             )
     except (pa.ArrowInvalid, OSError) as err:
         raise SourceError(path, f"not a readable file: {err}", column) from None

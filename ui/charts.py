@@ -24,7 +24,7 @@ shared_figure = st.cache_resource(show_spinner=False, max_entries=256)
 
 def _layout(fig: go.Figure, title: str, y_label: str, note: str, stamp: str, height: int = 380) -> go.Figure:
     """Title states the finding; the subtitle carries the data-through date and source, then the
-    snapshot's ``stamp`` (see :func:`stamped`)."""
+    snapshot's ``stamp`` (see :func:`_stamped`)."""
     fig.update_layout(
         title=dict(text=title, font=dict(size=16), subtitle=dict(text=note, font=dict(size=12, color="#444"))),
         yaxis_title=y_label,
@@ -39,7 +39,7 @@ def _layout(fig: go.Figure, title: str, y_label: str, note: str, stamp: str, hei
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.01, xanchor="left", x=0),
     )
     fig.update_yaxes(gridcolor="#E5E5E5", rangemode="tozero")
-    return stamped(fig, stamp)
+    return _stamped(fig, stamp)
 
 
 @shared_figure
@@ -133,7 +133,7 @@ def image_config(file_name: str) -> dict:
 TITLE_LINE, SUBTITLE_LINE = 46, 64
 
 
-def stamped(fig: go.Figure, stamp: str) -> go.Figure:
+def _stamped(fig: go.Figure, stamp: str) -> go.Figure:
     """Add the snapshot's version and date to the subtitle, so an exported image says where it came
     from, and break title and subtitle into lines that fit a phone (the top margin grows to hold them)."""
     title = textwrap.wrap(fig.layout.title.text or "", TITLE_LINE)
