@@ -97,6 +97,18 @@ def wait_for_tiles(page) -> None:
     )
 
 
+def wait_until_drawn(page) -> None:
+    """Until the script has finished its run (the app's own script state; its running indicator shows
+    only after a second), no placeholder is left and every chart has drawn. A click before then can
+    land on an element the run is about to replace (a download button's one-run file id, for one)."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(c => c.querySelector('svg, canvas'))",
+        timeout=60_000,
+    )
+
+
 def tile_value(page, slug: str) -> str:
     return page.locator(f".st-key-tile-{slug} [data-testid='stMetricValue']").inner_text().strip()
 
@@ -249,11 +261,7 @@ def test_every_page_at_desktop_and_phone_width(base_url, browser, path, width):
     try:
         tab.goto(f"{base_url}/{path}")
         tab.wait_for_selector("h1", timeout=60_000)
-        tab.wait_for_function(
-            '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-testid="stSkeleton"]\')'
-            " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(c => c.querySelector('svg, canvas'))",
-            timeout=60_000,
-        )
+        wait_until_drawn(tab)
         assert tab.locator("[data-testid='stException']").count() == 0
         tab.screenshot(path=ARTIFACTS / f"{width}-{path or 'scorecard'}.png", full_page=True)
     finally:
@@ -277,6 +285,7 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
     assert page.locator("[data-testid='stDataFrame']").count() == 1  # the side-by-side table only
     page.get_by_text("Table of the numbers in this map").click()
     page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stDataFrame']\").length == 2", timeout=30_000)
+    wait_until_drawn(page)
     with page.expect_download(timeout=60_000) as download:
         page.locator(".st-key-csv-map-knife-injury-under-25").get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename == "knife_injury_victims_under_25_non_da-FY2024-25-map.csv"
@@ -320,10 +329,9 @@ def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
     try:
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
-        fresh.wait_for_selector("[data-testid='stPlotlyChart'] .gtitle", timeout=30_000)
-        assert (fresh.locator("[data-testid='stPlotlyChart'] .gtitle").first.text_content() or "").startswith(
-            "Knife crime offences, per 100,000 residents"
-        )
+        wait_until_drawn(fresh)  # charts draw in any order: the first chart's title exists only once it has drawn
+        trend_title = fresh.locator("[data-testid='stPlotlyChart']").first.locator(".gtitle").text_content() or ""
+        assert trend_title.startswith("Knife crime offences, per 100,000 residents"), trend_title
         assert fresh.get_by_role("radio", name="rate per 100,000 residents").is_checked()
         fresh.screenshot(path=ARTIFACTS / "copied-link-restored.png", full_page=True)
     finally:
