@@ -164,7 +164,6 @@ class PointLocator:
     def __init__(self, collection: dict):
         self._codes = np.array([f["properties"]["GSS_CODE"] for f in collection["features"]], dtype=object)
         self._shapes = [shapely.geometry.shape(f["geometry"]) for f in collection["features"]]
-        self._tree = shapely.STRtree(self._shapes)
 
     def in_city_of_london(self, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
         """True for each point inside the City of London (never for points without coordinates)."""
@@ -188,10 +187,14 @@ class PointLocator:
         located = ~(np.isnan(longitude) | np.isnan(latitude))
         inverse, distinct = pd.factorize(longitude[located] + 1j * latitude[located])
         polygon = np.full(len(distinct), len(self._codes))  # "no polygon" sentinel
-        point_index, polygon_index = self._tree.query(shapely.points(np.real(distinct), np.imag(distinct)), predicate="intersects")
-        # A point on a shared edge matches two boroughs; keep the first match per point.
-        first = np.unique(point_index, return_index=True)[1]
-        polygon[point_index[first]] = polygon_index[first]
+        # The 33 polygons are queried against a tree of the points (not the points against a
+        # tree of polygons): GEOS prepares the query geometry, and a prepared polygon answers
+        # thousands of points far faster than thousands of prepared points one polygon each.
+        points = shapely.STRtree(shapely.points(np.real(distinct), np.imag(distinct)))
+        polygon_index, point_index = points.query(self._shapes, predicate="intersects")
+        # The outlines, simplified one by one, overlap by metres along some borders (21 of the
+        # 28,000 distinct points in 2023-24 fall in two): such a point goes to the lower GSS code.
+        np.minimum.at(polygon, point_index, polygon_index)
         positions = np.full(len(longitude), unassigned, dtype=np.int8)
         positions[located] = position_of_polygon[polygon][inverse]
         return pd.Categorical.from_codes(positions, categories)

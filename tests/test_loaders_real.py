@@ -80,6 +80,51 @@ def test_point_lookup(locator):
     assert list(locator.codes(lon, lat)) == ["E09000030", "E09000033", NOT_ASSIGNED_CODE, NOT_ASSIGNED_CODE, NOT_ASSIGNED_CODE]
 
 
+
+def test_point_lookup_agrees_with_a_polygon_by_polygon_check_on_a_real_month(geography, locator):
+    """Every located search of one archive month against shapely's covers(), borough by borough in GSS order."""
+    import numpy as np
+    import shapely
+
+    records = json.loads((API_JSON_DIR / "2024-11.json").read_text())
+    located = [r["location"] for r in records if r.get("location")]
+    lon = np.array([float(loc["longitude"]) for loc in located])
+    lat = np.array([float(loc["latitude"]) for loc in located])
+    expected = np.full(len(lon), NOT_ASSIGNED_CODE, dtype=object)
+    for feature in sorted(geography.boundaries["features"], key=lambda f: f["properties"]["GSS_CODE"], reverse=True):
+        inside = shapely.covers(shapely.geometry.shape(feature["geometry"]), shapely.points(lon, lat))
+        code = feature["properties"]["GSS_CODE"]
+        expected[inside] = NOT_ASSIGNED_CODE if code == "E09000001" else code  # the City of London is not the Met's
+    assert len(lon) > 3000
+    assert list(locator.codes(lon, lat)) == list(expected)
+
+
+def test_a_point_in_two_overlapping_outlines_goes_to_the_lower_code():
+    import numpy as np
+
+    from loaders.geography import PointLocator
+
+    def square(code: str, west: float) -> dict:
+        ring = [[west, 51.0], [west + 1, 51.0], [west + 1, 52.0], [west, 52.0], [west, 51.0]]
+        return {"type": "Feature", "properties": {"GSS_CODE": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+    overlapping = PointLocator({"type": "FeatureCollection", "features": [square("E09000002", 0.0), square("E09000003", 0.9)]})
+    lon, lat = np.array([0.95, 0.5, 1.5, 3.0]), np.array([51.5, 51.5, 51.5, 51.5])
+    assert list(overlapping.codes(lon, lat)) == ["E09000002", "E09000002", "E09000003", NOT_ASSIGNED_CODE]
+
+
+def test_stop_search_counts_match_a_pandas_groupby_with_missing_categories(locator):
+    from loaders.build import PEOPLE_KEY, _count
+
+    records = load_stop_search(API_JSON_DIR / "2024-11.json", locator)
+    records["outcome_linked_to_object"] = records["outcome_linked_to_object"].map({True: "true", False: "false"}).astype("string").fillna("not recorded")
+    as_text = records[PEOPLE_KEY].astype({c: "object" for c in PEOPLE_KEY if c != "month"}).fillna("not recorded")
+    expected = as_text.groupby(PEOPLE_KEY).size()
+    counted = _count(records, PEOPLE_KEY).set_index(PEOPLE_KEY)["searches"]
+    assert records[PEOPLE_KEY].isna().any().any()  # the month holds missing categories
+    assert counted.sum() == len(records) == 3389
+    assert counted.sort_index().to_dict() == expected.sort_index().to_dict()
+
 # ---- knife crime --------------------------------------------------------------------------------
 
 
