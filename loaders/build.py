@@ -344,7 +344,8 @@ def _count(records: pd.DataFrame, key: list[str]) -> pd.DataFrame:
             codes.append(np.where(values.cat.codes < 0, len(labels[-1]) - 1, values.cat.codes))
         else:
             code, label = pd.factorize(values, use_na_sentinel=False)
-            codes.append(code), labels.append(label)
+            codes.append(code)
+            labels.append(label)
     shape = [len(label) for label in labels]
     combinations, searches = np.unique(np.ravel_multi_index(codes, shape), return_counts=True)
     counts = pd.DataFrame({column: label.take(code) for column, label, code in zip(key, labels, np.unravel_index(combinations, shape))})

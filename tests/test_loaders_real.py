@@ -80,7 +80,6 @@ def test_point_lookup(locator):
     assert list(locator.codes(lon, lat)) == ["E09000030", "E09000033", NOT_ASSIGNED_CODE, NOT_ASSIGNED_CODE, NOT_ASSIGNED_CODE]
 
 
-
 def test_point_lookup_agrees_with_a_polygon_by_polygon_check_on_a_real_month(geography, locator):
     """Every located search of one archive month against shapely's covers(), borough by borough in GSS order."""
     import numpy as np
@@ -117,13 +116,16 @@ def test_stop_search_counts_match_a_pandas_groupby_with_missing_categories(locat
     from loaders.build import PEOPLE_KEY, _count
 
     records = load_stop_search(API_JSON_DIR / "2024-11.json", locator)
-    records["outcome_linked_to_object"] = records["outcome_linked_to_object"].map({True: "true", False: "false"}).astype("string").fillna("not recorded")
+    records["outcome_linked_to_object"] = (
+        records["outcome_linked_to_object"].map({True: "true", False: "false"}).astype("string").fillna("not recorded")
+    )
     as_text = records[PEOPLE_KEY].astype({c: "object" for c in PEOPLE_KEY if c != "month"}).fillna("not recorded")
     expected = as_text.groupby(PEOPLE_KEY).size()
     counted = _count(records, PEOPLE_KEY).set_index(PEOPLE_KEY)["searches"]
     assert records[PEOPLE_KEY].isna().any().any()  # the month holds missing categories
     assert counted.sum() == len(records) == 3389
     assert counted.sort_index().to_dict() == expected.sort_index().to_dict()
+
 
 # ---- knife crime --------------------------------------------------------------------------------
 
