@@ -91,7 +91,7 @@ def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     table = read_knife_file(path)
     knife = table[table["crime_type"].astype("string").str.strip() == "Knife Crime"]
     area_type = knife["area_type"].astype("string").str.strip()
-    unknown_types = sorted(set(area_type.fillna("<blank>")) - set(AREA_TYPES))
+    unknown_types = sorted(set(area_type.fillna("<blank>").unique()) - set(AREA_TYPES))
     if unknown_types:
         position = int((~area_type.isin(list(AREA_TYPES))).to_numpy().argmax())
         raise SourceError(

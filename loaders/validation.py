@@ -116,8 +116,11 @@ def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd
 
     Thousands separators ("8,945,309") are accepted.
     """
-    text = values.astype("string").str.replace(",", "", regex=False).str.strip()
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):  # parquet: already numbers
+        numbers = values.astype("float64")
+    else:
+        text = values.astype("string").str.replace(",", "", regex=False).str.strip()
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
     bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers % 1 != 0) | (numbers > maximum)
     if bad.any():
         position = int(bad.to_numpy().argmax())
