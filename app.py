@@ -33,6 +33,7 @@ else:
     from streamlit.runtime.pages_manager import PagesManager
 
     from ui.boundaries import ROUTE as BOUNDARY_FILES
+    from ui.compression import CompressedStaticFiles
     from ui.routing import UnknownPathRedirect
     from ui.warmup import lifespan
 
@@ -42,4 +43,4 @@ else:
     # The server imports this module before any session starts, so saying here that the app
     # uses st.navigation (what st.navigation itself sets) makes every request run app.py.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, lifespan=lifespan, routes=[BOUNDARY_FILES], middleware=[Middleware(UnknownPathRedirect)])
+    app = st.App(__file__, lifespan=lifespan, routes=[BOUNDARY_FILES], middleware=[Middleware(UnknownPathRedirect), Middleware(CompressedStaticFiles)])

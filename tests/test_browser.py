@@ -216,6 +216,43 @@ def test_boundary_files_are_served_once_for_the_maps(base_url):
         assert refused.value.code == 404, wrong
 
 
+
+def test_streamlit_frontend_files_are_sent_compressed_and_unchanged(base_url):
+    """ui/compression.py: gzip for browsers that accept it, the same bytes once unpacked; ranges,
+    revalidations and files that do not shrink pass through as Streamlit answers them."""
+    import gzip
+
+    import streamlit
+
+    bundles = Path(streamlit.__file__).parent / "static" / "static"
+    plotly_js = "/static/js/" + next((bundles / "js").glob("PlotlyChart.*.js")).name
+    font = "/static/media/" + next((bundles / "media").glob("*.woff2")).name
+
+    def get(path: str, **headers: str):
+        request = urllib.request.Request(base_url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.headers, b""
+
+    status, plain_headers, plain = get(plotly_js)
+    assert status == 200 and plain_headers["Content-Encoding"] is None and plain == (bundles / "js" / Path(plotly_js).name).read_bytes()
+    first, second = get(plotly_js, **{"Accept-Encoding": "gzip, deflate, br"}), get(plotly_js, **{"Accept-Encoding": "gzip"})
+    for status, headers, body in (first, second):
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+        assert int(headers["Content-Length"]) == len(body) < 0.4 * len(plain)
+        assert gzip.decompress(body) == plain
+        assert headers["Cache-Control"] == plain_headers["Cache-Control"] and headers["ETag"] == "W/" + plain_headers["ETag"].removeprefix("W/")
+    status, headers, body = get(plotly_js, **{"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert (status, headers["Content-Encoding"], body) == (206, None, plain[:100])
+    status, headers, _ = get(plotly_js, **{"Accept-Encoding": "gzip", "If-None-Match": plain_headers["ETag"]})
+    assert status == 304 and headers["Content-Encoding"] is None
+    status, headers, body = get(font, **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] is None and body == (bundles / "media" / Path(font).name).read_bytes()
+    unknown = [get(f"/static/js/no-such-file-{n}.js", **{"Accept-Encoding": "gzip"}) for n in range(2)]
+    assert all(headers["Content-Encoding"] is None for _, headers, _ in unknown)  # not compressed, so never kept
+
 def test_sources_page(base_url, page):
     page.goto(f"{base_url}/sources")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
