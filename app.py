@@ -43,4 +43,6 @@ else:
     # The server imports this module before any session starts, so saying here that the app
     # uses st.navigation (what st.navigation itself sets) makes every request run app.py.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, lifespan=lifespan, routes=[BOUNDARY_FILES], middleware=[Middleware(UnknownPathRedirect), Middleware(CompressedStaticFiles)])
+    app = st.App(
+        __file__, lifespan=lifespan, routes=[BOUNDARY_FILES], middleware=[Middleware(UnknownPathRedirect), Middleware(CompressedStaticFiles)]
+    )

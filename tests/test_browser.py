@@ -216,7 +216,6 @@ def test_boundary_files_are_served_once_for_the_maps(base_url):
         assert refused.value.code == 404, wrong
 
 
-
 def test_streamlit_frontend_files_are_sent_compressed_and_unchanged(base_url):
     """ui/compression.py: gzip for browsers that accept it, the same bytes once unpacked; ranges,
     revalidations and files that do not shrink pass through as Streamlit answers them."""
@@ -252,6 +251,7 @@ def test_streamlit_frontend_files_are_sent_compressed_and_unchanged(base_url):
     assert status == 200 and headers["Content-Encoding"] is None and body == (bundles / "media" / Path(font).name).read_bytes()
     unknown = [get(f"/static/js/no-such-file-{n}.js", **{"Accept-Encoding": "gzip"}) for n in range(2)]
     assert all(headers["Content-Encoding"] is None for _, headers, _ in unknown)  # not compressed, so never kept
+
 
 def test_sources_page(base_url, page):
     page.goto(f"{base_url}/sources")

@@ -93,6 +93,9 @@ class CompressedStaticFiles:
             for name, value in response_headers
             if name.lower() not in (b"content-length", b"vary", b"accept-ranges")  # a range of the gzip bytes is not offered
         ]
-        stored = (kept + [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"), (b"content-length", str(len(compressed)).encode())], compressed)
+        stored = (
+            [*kept, (b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding"), (b"content-length", str(len(compressed)).encode())],
+            compressed,
+        )
         self.compressed[scope["path"]] = stored
         return stored
