@@ -14,7 +14,7 @@ data/snapshot too).
 from __future__ import annotations
 
 import os
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,7 @@ from indicators.periods import Period
 from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
-from loaders.snapshot_files import SNAPSHOT_DIR, read_manifest
+from loaders.snapshot_files import MANIFEST, SNAPSHOT_DIR, read_manifest
 
 # Arrow's default allocator (mimalloc) keeps about 50 MB it has already freed after the snapshot's
 # parquet files are read; the system allocator returns it. The app reads the snapshot once per
@@ -48,7 +48,19 @@ def snapshot_dir() -> Path:
 
 
 def snapshot_version() -> str:
-    return read_manifest(snapshot_dir())["version"]
+    """The version in the snapshot's manifest, read again only when the manifest file changes
+    (a build or refresh swaps in a new one): every rerun asks, most reruns find it unchanged."""
+    directory = snapshot_dir()
+    try:
+        found = (directory / MANIFEST).stat()
+    except OSError:
+        return read_manifest(directory)["version"]  # raises SourceError, naming the file
+    return _manifest_version(str(directory), found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=8)
+def _manifest_version(directory: str, inode: int, modified_ns: int, size: int) -> str:
+    return read_manifest(Path(directory))["version"]
 
 
 @st.cache_resource(show_spinner="Loading the data snapshot…")
@@ -162,8 +174,13 @@ def searches_by_month(version: str, area: Area) -> pd.DataFrame:
 
 def stamp() -> str:
     """'Snapshot 89802a7a, built 30 Nov 2026.': where every exported chart and file came from."""
-    manifest = snapshot().manifest
-    return f"Snapshot {manifest['version'][:8]}, built {pd.Timestamp(manifest['built_at']):%d %b %Y}."
+    return _stamp(snapshot_version())
+
+
+@lru_cache(maxsize=8)
+def _stamp(version: str) -> str:
+    manifest = _snapshot(version).manifest
+    return f"Snapshot {version[:8]}, built {pd.Timestamp(manifest['built_at']):%d %b %Y}."
 
 
 def coverage_text(version: str, key: str) -> str:
