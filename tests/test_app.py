@@ -329,3 +329,41 @@ def test_side_by_side_uses_each_figures_own_months():
     offences = side_by_side.loc["Homicide offences (all methods, all ages)"]
     assert (offences["previous"], offences["current"], offences["months_compared"]) == (112, 104, "FY2024/25 against FY2023/24")
     assert side_by_side.loc["Homicide victims killed with a knife or sharp implement", "months_compared"] == "no months in common"
+
+
+def test_the_snapshot_version_is_read_again_when_the_manifest_changes(tmp_path, monkeypatch):
+    """ui.cached keeps the version until the manifest file changes: replaced (a build's swap) or rewritten in place."""
+    import json
+    import os
+    import shutil
+
+    from ui import cached
+
+    copy = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, copy)
+    monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(copy))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    assert cached.snapshot_version() == manifest["version"]
+    (copy / "new.json").write_text(json.dumps(manifest | {"version": "replaced0000000a"}))
+    os.replace(copy / "new.json", copy / "manifest.json")
+    assert cached.snapshot_version() == "replaced0000000a"
+    before = (copy / "manifest.json").stat().st_mtime_ns
+    (copy / "manifest.json").write_text(json.dumps(manifest | {"version": "rewritten000000b"}))  # same size, same file
+    os.utime(copy / "manifest.json", ns=(before + 10**9, before + 10**9))  # a second later, as a later write would be
+    assert cached.snapshot_version() == "rewritten000000b"
+
+
+def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones():
+    """ui.charts caches figures on a frame's content (its pickled bytes), not on the frame object."""
+    from ui import charts
+
+    periods = pd.DataFrame(
+        {"period": ["FY2023/24", "FY2024/25"], "label": ["2023/24", "2024/25"], "value": [10.0, 12.0], "complete": [True, True]}
+    )
+    draw = lambda frame: charts.period_bars(frame, "value", "FY2024/25", "FY2023/24", "title", "offences", "note", "stamp")  # noqa: E731
+    first = draw(periods)
+    assert draw(periods.copy()) is first
+    changed = draw(periods.assign(value=[10.0, 13.0]))
+    assert changed is not first
+    assert [bar.y[0] for bar in changed.data if len(bar.y)] == [10.0, 13.0]
+    assert draw(periods.astype({"value": "int64"})) is not first  # same numbers, another type: drawn again
