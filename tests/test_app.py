@@ -357,9 +357,7 @@ def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones()
     """ui.charts caches figures on a frame's content (its pickled bytes), not on the frame object."""
     from ui import charts
 
-    periods = pd.DataFrame(
-        {"period": ["FY2023/24", "FY2024/25"], "label": ["2023/24", "2024/25"], "value": [10.0, 12.0], "complete": [True, True]}
-    )
+    periods = pd.DataFrame({"period": ["FY2023/24", "FY2024/25"], "label": ["2023/24", "2024/25"], "value": [10.0, 12.0], "complete": [True, True]})
     draw = lambda frame: charts.period_bars(frame, "value", "FY2024/25", "FY2023/24", "title", "offences", "note", "stamp")  # noqa: E731
     first = draw(periods)
     assert draw(periods.copy()) is first
