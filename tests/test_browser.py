@@ -243,6 +243,8 @@ def test_streamlit_frontend_files_are_sent_compressed_and_unchanged(base_url):
         assert int(headers["Content-Length"]) == len(body) < 0.4 * len(plain)
         assert gzip.decompress(body) == plain
         assert headers["Cache-Control"] == plain_headers["Cache-Control"] and headers["ETag"] == "W/" + plain_headers["ETag"].removeprefix("W/")
+    status, headers, body = get(plotly_js, **{"Accept-Encoding": "gzip;q=0, identity"})  # gzip refused
+    assert (status, headers["Content-Encoding"], body) == (200, None, plain)
     status, headers, body = get(plotly_js, **{"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
     assert (status, headers["Content-Encoding"], body) == (206, None, plain[:100])
     status, headers, _ = get(plotly_js, **{"Accept-Encoding": "gzip", "If-None-Match": plain_headers["ETag"]})

@@ -16,15 +16,14 @@ is bounded by Streamlit's own files), and types that do not shrink (fonts, image
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-import anyio.to_thread
+from ui.routing import ASGIApp, Scope
 
-Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
 STATIC_PREFIX = "/static/"
 COMPRESSIBLE = (b"text/", b"application/javascript", b"application/json", b"image/svg+xml")
@@ -34,8 +33,12 @@ MINIMUM_SIZE = 1024
 
 
 def _accepts_gzip(headers: dict[bytes, bytes]) -> bool:
-    codings = [part.split(b";")[0].strip() for part in headers.get(b"accept-encoding", b"").lower().split(b",")]
-    return b"gzip" in codings
+    """Whether Accept-Encoding lists gzip, and not with q=0 (which refuses it)."""
+    for coding in headers.get(b"accept-encoding", b"").lower().replace(b" ", b"").split(b","):
+        name, _, parameters = coding.partition(b";")
+        if name == b"gzip":
+            return parameters not in (b"q=0", b"q=0.0", b"q=0.00", b"q=0.000")
+    return False
 
 
 class CompressedStaticFiles:
@@ -87,7 +90,7 @@ class CompressedStaticFiles:
             for message in messages:
                 await send(message)
             return None
-        compressed = await anyio.to_thread.run_sync(gzip.compress, body, LEVEL)
+        compressed = await asyncio.to_thread(gzip.compress, body, LEVEL)
         kept = [
             (name, b"W/" + value if name.lower() == b"etag" and not value.startswith(b"W/") else value)  # same content, other bytes
             for name, value in response_headers
