@@ -365,3 +365,21 @@ def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones()
     assert changed is not first
     assert [bar.y[0] for bar in changed.data if len(bar.y)] == [10.0, 13.0]
     assert draw(periods.astype({"value": "int64"})) is not first  # same numbers, another type: drawn again
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzip_wanted"),
+    [
+        ("gzip, deflate, br", True),
+        ("br, gzip;q=1.0", True),
+        ("gzip;q=0.001", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.0", False),
+        ("identity", False),
+        ("", False),
+    ],
+)
+def test_gzip_is_sent_only_to_browsers_that_accept_it(accept_encoding, gzip_wanted):
+    from ui.compression import _accepts_gzip
+
+    assert _accepts_gzip({b"accept-encoding": accept_encoding.encode()}) is gzip_wanted

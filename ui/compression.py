@@ -37,11 +37,14 @@ def _accepts_gzip(headers: dict[bytes, bytes]) -> bool:
     for coding in headers.get(b"accept-encoding", b"").lower().replace(b" ", b"").split(b","):
         name, _, parameters = coding.partition(b";")
         if name == b"gzip":
-            return parameters not in (b"q=0", b"q=0.0", b"q=0.00", b"q=0.000")
+            weight = parameters.removeprefix(b"q=")
+            return parameters[:2] != b"q=" or weight.rstrip(b"0").rstrip(b".") not in (b"", b"0")
     return False
 
 
 class CompressedStaticFiles:
+    """The middleware (see the module docstring); ``compressed`` holds what it has compressed so far."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.compressed: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}  # path -> (response headers, gzip body)
@@ -76,14 +79,13 @@ class CompressedStaticFiles:
         await self.app(scope, receive, keep)
         start = messages[0] if messages and messages[0]["type"] == "http.response.start" else None
         response_headers = list(start.get("headers", [])) if start else []
-        names = {name.lower() for name, _ in response_headers}
         lowered = {name.lower(): value for name, value in response_headers}
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
         if (
             start is None
             or start["status"] != 200
             or b"immutable" not in lowered.get(b"cache-control", b"")  # a content-hashed file, not the page Streamlit sends for unknown paths
-            or b"content-encoding" in names
+            or b"content-encoding" in lowered
             or not lowered.get(b"content-type", b"").startswith(COMPRESSIBLE)
             or len(body) < MINIMUM_SIZE
         ):
