@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server
+from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server, wait_until_rendered
 from indicators.areas import Area
 from indicators.snapshot import Snapshot
 from loaders.snapshot_files import PROJECT_ROOT
@@ -93,18 +93,6 @@ def wait_for_tiles(page) -> None:
     """Until all four tiles have painted their verdict (a tile without an answer has no figure, but always a verdict)."""
     page.wait_for_function(
         "() => [...document.querySelectorAll(\"[class*='st-key-tile-']\")].filter(t => t.querySelector(\"[data-testid='stAlert']\")).length === 4",
-        timeout=60_000,
-    )
-
-
-def wait_until_drawn(page) -> None:
-    """Until the script has finished its run (the app's own script state; its running indicator shows
-    only after a second), no placeholder is left and every chart has drawn. A click before then can
-    land on an element the run is about to replace (a download button's one-run file id, for one)."""
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
-        " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')].every(c => c.querySelector('svg, canvas'))",
         timeout=60_000,
     )
 
@@ -300,7 +288,7 @@ def test_every_page_at_desktop_and_phone_width(base_url, browser, path, width):
     try:
         tab.goto(f"{base_url}/{path}")
         tab.wait_for_selector("h1", timeout=60_000)
-        wait_until_drawn(tab)
+        wait_until_rendered(tab)
         assert tab.locator("[data-testid='stException']").count() == 0
         tab.screenshot(path=ARTIFACTS / f"{width}-{path or 'scorecard'}.png", full_page=True)
     finally:
@@ -324,7 +312,7 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
     assert page.locator("[data-testid='stDataFrame']").count() == 1  # the side-by-side table only
     page.get_by_text("Table of the numbers in this map").click()
     page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stDataFrame']\").length == 2", timeout=30_000)
-    wait_until_drawn(page)
+    wait_until_rendered(page)
     with page.expect_download(timeout=60_000) as download:
         page.locator(".st-key-csv-map-knife-injury-under-25").get_by_role("button", name="Download CSV").click()
     assert download.value.suggested_filename == "knife_injury_victims_under_25_non_da-FY2024-25-map.csv"
@@ -368,7 +356,7 @@ def test_a_copied_link_restores_the_measure_and_the_rate(base_url, browser):
     try:
         fresh.goto(link)
         fresh.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
-        wait_until_drawn(fresh)  # charts draw in any order: the first chart's title exists only once it has drawn
+        wait_until_rendered(fresh)  # charts draw in any order: the first chart's title exists only once it has drawn
         trend_title = fresh.locator("[data-testid='stPlotlyChart']").first.locator(".gtitle").text_content() or ""
         assert trend_title.startswith("Knife crime offences, per 100,000 residents"), trend_title
         assert fresh.get_by_role("radio", name="rate per 100,000 residents").is_checked()

@@ -50,13 +50,13 @@ class CompressedStaticFiles:
         self.compressed: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = {}  # path -> (response headers, gzip body)
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
-        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        headers = dict(scope.get("headers") or [])
         if (
             scope["type"] != "http"
             or scope.get("method") != "GET"
             or not scope["path"].startswith(STATIC_PREFIX)
             or not _accepts_gzip(headers)
-            or PASS_THROUGH_REQUEST_HEADERS & set(headers)
+            or PASS_THROUGH_REQUEST_HEADERS & headers.keys()
         ):
             await self.app(scope, receive, send)
             return
