@@ -38,9 +38,9 @@ def borough_codes(area: Area, areas: pd.DataFrame) -> list[str]:
     """GSS codes making up the area (London includes the not-assigned rows)."""
     if area.level == "London":
         return areas["borough_code"].tolist()
-    column = "bcu" if area.level == "BCU" else "borough"
-    codes = areas.loc[(areas[column] == area.name) & (areas["borough_code"] != NOT_ASSIGNED_CODE), "borough_code"]
-    return codes.tolist()
+    codes = areas["borough_code"].to_numpy()
+    names = areas["bcu" if area.level == "BCU" else "borough"].to_numpy()
+    return codes[(names == area.name) & (codes != NOT_ASSIGNED_CODE)].tolist()  # arrays: called for every area on loading
 
 
 def bcu_of(area: Area, areas: pd.DataFrame) -> str | None:

@@ -13,7 +13,7 @@ zeros. A period is *complete* for a figure only when all its months are covered.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,14 @@ class Snapshot:
     area_counts: dict[str, pd.DataFrame]  # count key -> covered month x area key (London, each BCU, each borough)
     area_residents: pd.DataFrame  # (year, area key) x age -> residents of the area's boroughs (City of London excluded)
     population_series: dict[int, str]  # mid-year of each ONS estimate held -> its series ('2021-based', ...)
+    # Lookups the queries below use instead of pandas indexing (which costs more than the sums it
+    # serves): derived from the fields above when the Snapshot is made.
+    covered_numbers: dict[str, np.ndarray] = field(init=False)  # source table -> sorted month numbers it covers
+    resident_rows: dict[tuple[int, str], np.ndarray] = field(init=False)  # (year, area key) -> residents by age (area_residents' columns)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "covered_numbers", {table: month_numbers(months) for table, months in self.coverage.items()})
+        object.__setattr__(self, "resident_rows", dict(zip(self.area_residents.index, self.area_residents.to_numpy())))
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR, figures: dict[str, Figure] = FIGURES) -> Snapshot:
@@ -61,7 +69,7 @@ class Snapshot:
         counts = {}
         for key, figure in figures.items():
             if isinstance(figure, Count):
-                wide = figure.monthly(tables).pivot_table(index="month", columns="borough_code", values="value", aggfunc="sum", observed=True)
+                wide = figure.monthly(tables).pivot(index="month", columns="borough_code", values="value")  # one row per month and code
                 counts[key] = wide.reindex(coverage[figure.table], fill_value=0).fillna(0).astype("int64")
         covered = [months for months in coverage.values() if len(months)]
         first, last = min(m.min() for m in covered), max(m.max() for m in covered)
@@ -90,8 +98,17 @@ class Snapshot:
         months = self.months_covered(key)
         return months.max() if len(months) else None
 
+    def _positions(self, key: str, months: pd.DatetimeIndex) -> np.ndarray | None:
+        """Where each of ``months`` sits among the months the figure's source covers; None unless
+        every month is covered (and there is at least one)."""
+        covered, wanted = self.covered_numbers[count_behind(self.figures[key]).table], month_numbers(months)
+        positions = np.searchsorted(covered, wanted)
+        if not len(wanted) or (positions >= len(covered)).any() or (covered[np.minimum(positions, len(covered) - 1)] != wanted).any():
+            return None
+        return positions
+
     def covers(self, key: str, months: pd.DatetimeIndex) -> bool:
-        return bool(len(months)) and bool(months.isin(self.months_covered(key)).all())
+        return self._positions(key, months) is not None
 
     def is_complete(self, key: str, period: Period) -> bool:
         return self.covers(key, period.months())
@@ -129,9 +146,8 @@ class Snapshot:
 
     def monthly_counts(self, key: str, area: Area, months: pd.DatetimeIndex) -> np.ndarray | None:
         """A Count's value in each of ``months`` for the area; None unless every month is covered."""
-        if not self.available(key, area) or not self.covers(key, months):
-            return None
-        return self._series(key, area).reindex(months).to_numpy(dtype="int64")
+        positions = self._positions(key, months) if self.available(key, area) else None
+        return None if positions is None else self._series(key, area).to_numpy(dtype="int64")[positions]
 
     def value_over(self, key: str, area: Area, months: pd.DatetimeIndex) -> float | None:
         """Sum over ``months`` (a rate: ratio of sums, in %); None unless every month is covered."""
@@ -198,7 +214,8 @@ class Snapshot:
 
     def residents(self, area: Area, year: int, ages: tuple[int, int]) -> int:
         """Residents of the area's boroughs (City of London excluded) aged ages[0]..ages[1] at mid-year."""
-        return int(self.area_residents.loc[(year, area.key), ages[0] : ages[1]].sum())
+        of_age = (self.area_residents.columns >= ages[0]) & (self.area_residents.columns <= ages[1])
+        return int(self.resident_rows[(year, area.key)][of_age].sum())
 
     def rate_per_100k(self, key: str, area: Area, period: Period, count: float | None = None) -> tuple[float | None, str]:
         """(count per 100,000 residents of the figure's ages, note on the population used);
@@ -221,20 +238,22 @@ class Snapshot:
             return pd.DataFrame(columns=columns)
         figure = self.figures[key]
         parts = (figure.numerator, figure.denominator) if isinstance(figure, Rate) else (key,)
-        series = {part: self._series(part, area) for part in parts}  # the area's monthly counts, summed once
+        covered = self.covered_numbers[count_behind(figure).table]
+        series = {part: self._series(part, area).to_numpy() for part in parts}  # the area's monthly counts, summed once
         rows = []
         for period in periods_between(months.min(), months.max(), basis):
-            complete = self.is_complete(key, period)
+            positions = self._positions(key, period.months())
+            complete = positions is not None
             value: float | None = None
             if complete:
-                sums = [int(series[part].loc[period.start : period.last_month].sum()) for part in parts]
+                sums = [int(series[part][positions].sum()) for part in parts]
                 value = sums[0] if len(sums) == 1 else (100 * sums[0] / sums[1] if sums[1] else None)
             rate, note = self.rate_per_100k(key, area, period, value) if complete else (None, "")
             rows.append(
                 {
                     "period": period.key, "label": period.label, "start": period.start,
                     "value": None if value is None else (round(float(value), 2) if figure.is_rate else int(value)),
-                    "complete": complete, "months_with_data": int(period.months().isin(months).sum()),
+                    "complete": complete, "months_with_data": int(np.isin(month_numbers(period.months()), covered).sum()),
                     "rate_per_100k": None if rate is None else round(rate, 2), "population_used": note,
                 }
             )  # fmt: skip
@@ -287,12 +306,18 @@ def _by_area(areas: pd.DataFrame, counts: dict[str, pd.DataFrame], population: p
     is a lookup (the Snapshot's ``area_counts`` and ``area_residents``). An area's boroughs are the
     codes :func:`indicators.areas.borough_codes` gives (London's include the not-assigned rows)."""
     codes = areas["borough_code"]
-    membership = pd.DataFrame(
-        {area.key: codes.isin(borough_codes(area, areas)).astype("int64").to_numpy() for area in area_options(areas)}, index=codes
-    )
+    code_list = codes.tolist()
+    membership = pd.DataFrame(0, index=codes, columns=[area.key for area in area_options(areas)], dtype="int64")
+    for area in area_options(areas):
+        membership.iloc[[code_list.index(code) for code in borough_codes(area, areas)], membership.columns.get_loc(area.key)] = 1
     area_counts = {key: wide.dot(membership.reindex(wide.columns, fill_value=0)) for key, wide in counts.items()}
     cube = population[population["area_code"].isin(codes)].pivot_table(
         index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0
     )
     by_year = {year: membership.reindex(cube.loc[year].index, fill_value=0).T.dot(cube.loc[year]) for year in cube.index.unique("year")}
     return area_counts, pd.concat(by_year, names=["year", "area"])
+
+
+def month_numbers(months: pd.DatetimeIndex) -> np.ndarray:
+    """Months as whole numbers (months since January 1970), whatever the index's time unit."""
+    return months.to_numpy().astype("datetime64[M]").astype("int64")

@@ -132,3 +132,24 @@ def test_the_new_snapshot_is_exchanged_in_one_step(tmp_path):
     swap_in(staging, current)
     assert (current / "manifest.json").read_text() == "new" and current.stat().st_ino == inode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot"]  # the old copy is removed
+
+
+def test_monthly_counts_pick_each_month_asked_for_whatever_its_time_unit(committed_snapshot):
+    """The queries look months up as month numbers: the answer follows the months asked for
+    (order included), not the index's time unit, and any month not covered gives None."""
+    from indicators.areas import Area
+    from indicators.snapshot import Snapshot
+
+    snapshot, hackney = Snapshot.load(committed_snapshot), Area("Borough", "Hackney")
+    months = pd.DatetimeIndex(["2025-03-01", "2024-04-01", "2024-12-01"])
+    by_month = snapshot.monthly_series("homicide_offences", hackney).set_index("month")["value"]
+    expected = [int(by_month[month]) for month in months]
+    assert sum(expected) > 0
+    for unit in ("s", "ms", "us", "ns"):
+        counts = snapshot.monthly_counts("homicide_offences", hackney, months.as_unit(unit))
+        assert counts is not None and counts.tolist() == expected
+    assert snapshot.value_over("homicide_offences", hackney, months) == sum(expected)
+    beyond = snapshot.months_covered("homicide_offences").max() + pd.DateOffset(months=1)
+    assert snapshot.monthly_counts("homicide_offences", hackney, months.append(pd.DatetimeIndex([beyond]))) is None
+    assert snapshot.monthly_counts("homicide_offences", hackney, pd.DatetimeIndex([])) is None
+    assert not snapshot.covers("homicide_offences", pd.DatetimeIndex(["1990-01-01"]))
