@@ -76,6 +76,7 @@ def bench_browser(runs: int = RUNS) -> None:
         ("cold start: launch until the four figures are painted", "s", "cold start", 1.3, 1, 2),
         ("deep link to claim 3 (new browser context) until title and verdict are painted", "s", "deep link", 1.3, 1, 2),
         ("area change until the new figures are painted", "ms", "area change", 1.3, 1000, 0),
+        ("server CPU per area change", "ms", "server CPU per area change", 1.3, 1000, 0),
         ("server memory after visiting every page", "MB", "memory", 2.0, 1, 0),
         ("HTTP bytes for the deep link", "MB", "HTTP bytes", 1.3, 1e-6, 2),
         ("websocket bytes for the deep link", "kB", "websocket bytes", 1.3, 1e-3, 1),

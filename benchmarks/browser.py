@@ -5,7 +5,8 @@ A visit starts a fresh ``streamlit run`` and measures, in this order:
 
 - cold start: from launching the server until the first screen's four figures are painted;
 - area change: choosing another area in the "Area" box until the watched figure shows its new
-  value (the median of several changes);
+  value (the median of several changes), and the server's CPU time for each change (its script
+  run, Streamlit's work around it, the websocket), from /proc in 10 ms ticks;
 - deep link: a new browser context (empty cache) opening a claim page's address until its
   title and verdict are painted (for the bare app: its one page);
 - bytes: what that deep link transferred over HTTP and received over the websocket;
@@ -19,7 +20,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from benchmarks.live import free_port, resident_memory_mb, start_server, stop_server, wait_until_rendered
+from benchmarks.live import free_port, resident_memory_mb, server_cpu_seconds, start_server, stop_server, wait_until_rendered
 
 DESKTOP = {"width": 1400, "height": 1200}
 
@@ -104,9 +105,10 @@ class ByteMeter:
         self.websocket += len(payload) * 3 // 4 if event["response"]["opcode"] == 2 else len(payload.encode())
 
 
-def _change_area(page, subject: Subject) -> list[float]:
-    """Seconds from choosing each area until the watched figure shows a new value."""
-    times = []
+def _change_area(page, subject: Subject, server_pid: int) -> tuple[list[float], list[float]]:
+    """Seconds from choosing each area until the watched figure shows a new value, and the server's
+    CPU seconds from the choice until the page has finished drawing."""
+    times, cpu = [], []
     box = page.locator("[data-testid='stSelectbox']").filter(has_text="Area").first
     for area in subject.areas:
         before = page.locator(subject.watched).first.inner_text()
@@ -114,7 +116,7 @@ def _change_area(page, subject: Subject) -> list[float]:
         page.keyboard.type(area)
         option = page.get_by_role("option", name=area, exact=True)
         option.wait_for()
-        start = time.perf_counter()
+        start, cpu_before = time.perf_counter(), server_cpu_seconds(server_pid)
         option.click()
         page.wait_for_function(
             "([sel, old]) => { const e = document.querySelector(sel); return e && e.innerText !== old; }",
@@ -123,7 +125,8 @@ def _change_area(page, subject: Subject) -> list[float]:
         )
         times.append(time.perf_counter() - start)
         wait_until_rendered(page)
-    return times
+        cpu.append(server_cpu_seconds(server_pid) - cpu_before)
+    return times, cpu
 
 
 def visit(browser, subject: Subject) -> dict[str, float]:
@@ -139,7 +142,8 @@ def visit(browser, subject: Subject) -> dict[str, float]:
         page.wait_for_function(subject.home_painted, timeout=60_000)
         figures = {"cold start": time.perf_counter() - start}
         wait_until_rendered(page)
-        figures["area change"] = statistics.median(_change_area(page, subject))
+        times, cpu = _change_area(page, subject, server.pid)
+        figures["area change"], figures["server CPU per area change"] = statistics.median(times), statistics.median(cpu)
         context.close()
 
         context = browser.new_context(viewport=DESKTOP)

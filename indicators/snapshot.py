@@ -306,10 +306,9 @@ def _by_area(areas: pd.DataFrame, counts: dict[str, pd.DataFrame], population: p
     is a lookup (the Snapshot's ``area_counts`` and ``area_residents``). An area's boroughs are the
     codes :func:`indicators.areas.borough_codes` gives (London's include the not-assigned rows)."""
     codes = areas["borough_code"]
-    code_list = codes.tolist()
-    membership = pd.DataFrame(0, index=codes, columns=[area.key for area in area_options(areas)], dtype="int64")
-    for area in area_options(areas):
-        membership.iloc[[code_list.index(code) for code in borough_codes(area, areas)], membership.columns.get_loc(area.key)] = 1
+    membership = pd.DataFrame(
+        {area.key: np.isin(codes.to_numpy(), borough_codes(area, areas)).astype("int64") for area in area_options(areas)}, index=codes
+    )
     area_counts = {key: wide.dot(membership.reindex(wide.columns, fill_value=0)) for key, wide in counts.items()}
     cube = population[population["area_code"].isin(codes)].pivot_table(
         index=["year", "area_code"], columns="age", values="population", aggfunc="sum", fill_value=0

@@ -43,12 +43,12 @@ letter_time: dict[str, Assessment] = {}
 if selection.basis == "fy":
     letter_time = {a.claim.slug: a for a in cached.assessments(version, area, period.year_to_date(), comparison.year_to_date())}
 assessments = cached.assessments(version, area, period, comparison)
+trends = cached.headline_trends(version, area, selection.basis)
 for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
     for column, position in zip(st.columns(2), range(row, min(row + 2, len(assessments)))):
         assessment = assessments[position]
         with column:
-            trend = cached.trend(version, assessment.claim.headline, area, selection.basis)
-            claim_tile(assessment, trend, claim_page_of(assessment.claim), letter_time.get(assessment.claim.slug))
+            claim_tile(assessment, trends[assessment.claim.slug], claim_page_of(assessment.claim), letter_time.get(assessment.claim.slug))
 charts.table_on_request(
     "Every rung of evidence on this page, as a table",
     lambda: cached.evidence(version, area, period, comparison),

@@ -93,8 +93,11 @@ def monthly(version: str, key: str, area: Area) -> pd.DataFrame:
 
 
 @cache_data(show_spinner=False)
-def trend(version: str, key: str, area: Area, basis: str) -> list[tuple[str, float]]:
-    return _snapshot(version).trend(key, area, basis)
+def headline_trends(version: str, area: Area, basis: str) -> dict[str, list[tuple[str, float]]]:
+    """Claim slug -> its headline figure's (period, value) for every complete period, oldest first
+    (the scorecard's trend bars). One cached call for the four claims, like :func:`assessments`."""
+    snapshot = _snapshot(version)
+    return {claim.slug: snapshot.trend(claim.headline, area, basis) for claim in CLAIMS}
 
 
 @cache_data(show_spinner=False)
@@ -107,9 +110,12 @@ def assessment(version: str, claim: Claim, area: Area, period: Period, compariso
     return assess(_snapshot(version), claim, area, period, comparison)
 
 
+@cache_data(show_spinner=False)
 def assessments(version: str, area: Area, period: Period, comparison: Period) -> list[Assessment]:
-    """Every claim's assessment, in claim order (each cached)."""
-    return [assessment(version, claim, area, period, comparison) for claim in CLAIMS]
+    """Every claim's assessment, in claim order: one cache entry for the four, since each cached call
+    costs Streamlit about half a millisecond (hashing its arguments, copying its answer) on every run."""
+    snapshot = _snapshot(version)
+    return [assess(snapshot, claim, area, period, comparison) for claim in CLAIMS]
 
 
 @cache_data(show_spinner=False)

@@ -8,7 +8,7 @@ page run then finds everything ready instead of paying ~1 s for it.
 Then it freezes what is loaded (``gc.freeze``): the modules, the snapshot and the first
 scorecard live as long as the server, and Streamlit runs a full garbage collection after
 every script run (``runner.postScriptGC``), which walked those 120,000-odd objects each time
-(~30-90 ms of CPU holding the interpreter lock, delaying the run's last messages). Frozen
+(30-45 ms of CPU in a plain process, more in the server, holding the interpreter lock). Frozen
 objects are still freed by reference counting; only cycles among them are never collected.
 """
 
@@ -32,7 +32,7 @@ def warm() -> list | None:
     from indicators.areas import LONDON, Area
     from indicators.periods import DEFAULT_PERIODS, parse_period
     from loaders.errors import SourceError
-    from ui import cached, charts  # noqa: F401  (charts: Plotly, which the first page imports)
+    from ui import cached
 
     try:
         version = cached.snapshot_version()
