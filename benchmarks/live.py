@@ -90,8 +90,9 @@ def server_cpu_seconds(pid: int) -> float:
 def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
     """Until the page has drawn its title, the script has finished its run (the app's own script
     state: the running indicator shows only after a second), no placeholder is left and every
-    chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later). A click before then can land on an element the run is about to replace
-    (a download button's one-run file id, for one)."""
+    chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later). A click
+    before then can land on an element the run is about to replace (a download button's one-run
+    file id, for one)."""
     page.wait_for_selector("h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"

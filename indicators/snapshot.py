@@ -103,9 +103,9 @@ class Snapshot:
         every month is covered (and there is at least one)."""
         covered, wanted = self.covered_numbers[count_behind(self.figures[key]).table], month_numbers(months)
         positions = np.searchsorted(covered, wanted)
-        if not len(wanted) or (positions >= len(covered)).any() or (covered[np.minimum(positions, len(covered) - 1)] != wanted).any():
-            return None
-        return positions
+        if len(wanted) and (positions < len(covered)).all() and (covered[positions] == wanted).all():
+            return positions
+        return None
 
     def covers(self, key: str, months: pd.DatetimeIndex) -> bool:
         return self._positions(key, months) is not None

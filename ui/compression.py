@@ -37,8 +37,10 @@ def _accepts_gzip(headers: dict[bytes, bytes]) -> bool:
     for coding in headers.get(b"accept-encoding", b"").lower().replace(b" ", b"").split(b","):
         name, _, parameters = coding.partition(b";")
         if name == b"gzip":
-            weight = parameters.removeprefix(b"q=")
-            return parameters[:2] != b"q=" or weight.rstrip(b"0").rstrip(b".") not in (b"", b"0")
+            try:
+                return not parameters.startswith(b"q=") or float(parameters.removeprefix(b"q=")) > 0
+            except ValueError:  # an unreadable weight: not taken as consent
+                return False
     return False
 
 
