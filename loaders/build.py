@@ -64,10 +64,11 @@ from loaders.stop_search import (
     CSV_PATTERN,
     DEDUP_PATTERN,
     THIRD_PARTY_PATTERN,
-    load_dedup_copy,
+    is_dedup_copy,
+    load_month_files,
     load_monthly_searches_by_object,
-    load_stop_search,
     month_of_file,
+    read_month_columns,
 )
 
 DEFAULT_RAW_DIR = PROJECT_ROOT.parent / "shared" / "data" / "raw"
@@ -283,24 +284,24 @@ def stop_search_tables(context: BuildContext) -> list[Table]:
         month = month_of_file(path)
         if month is not None:
             by_month[month] = path
-    searches, people, refused, from_copy, never_linked = [], [], [], [], []
+    chosen: dict[Path, dict] = {}
+    refused, from_copy = [], []
     for number, (month, path) in enumerate(sorted(by_month.items()), start=1):
         context.progress(f"stop and search {month:%Y-%m} ({number}/{len(by_month)})")
-        if path.match(DEDUP_PATTERN.split("/")[-1]):
-            records, rows = load_dedup_copy(path, locator)
-            complete = complete_counts.get(month)
+        chosen[path] = read_month_columns(path)
+        if is_dedup_copy(path):
+            rows, complete = len(chosen[path]["datetime"]), complete_counts.get(month)
             if complete is None or rows < DEDUP_MIN_SHARE * complete:
                 refused.append(f"{month:%Y-%m} ({rows:,} rows against {'no complete count' if complete is None else f'{complete:,}'})")
+                del chosen[path]
                 continue
             from_copy.append(f"{month:%Y-%m}")
-        else:
-            records = load_stop_search(path, locator)
-        linked = records["outcome_linked_to_object"]
-        if not linked.fillna(False).any():
-            never_linked.append(f"{month:%Y-%m}")
-        records["outcome_linked_to_object"] = linked.map({True: "true", False: "false"}).astype("string").fillna("not recorded")
-        searches.append(_count(records, SEARCH_KEY))
-        people.append(_count(records, PEOPLE_KEY))
+    context.progress(f"stop and search: parsing and counting {len(chosen)} month(s)")
+    records = load_month_files(chosen, locator)
+    linked = records["outcome_linked_to_object"]
+    ever_linked = linked.fillna(False).groupby(records["month"]).any()
+    never_linked = [f"{month:%Y-%m}" for month in sorted(by_month) if by_month[month] in chosen and not ever_linked.get(month, False)]
+    records["outcome_linked_to_object"] = linked.map({True: "true", False: "false"}).astype("string").fillna("not recorded")
     inputs = sorted(p for m, p in by_month.items() if f"{m:%Y-%m}" not in {r[:7] for r in refused})
     notes = []
     if from_copy:
@@ -325,8 +326,8 @@ def stop_search_tables(context: BuildContext) -> list[Table]:
             "(identical rows were removed upstream) and the City of London Police's searches were separated approximately."
         )
     return [
-        Table("stop_search", _concat(searches, SEARCH_KEY), publishers.STOP_SEARCH, inputs, note, extra),
-        Table("stop_search_people", _concat(people, PEOPLE_KEY), publishers.STOP_SEARCH, inputs, note, extra),
+        Table("stop_search", _count(records, SEARCH_KEY), publishers.STOP_SEARCH, inputs, note, extra),
+        Table("stop_search_people", _count(records, PEOPLE_KEY), publishers.STOP_SEARCH, inputs, note, extra),
     ]
 
 
@@ -349,14 +350,7 @@ def _count(records: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     shape = [len(label) for label in labels]
     combinations, searches = np.unique(np.ravel_multi_index(codes, shape), return_counts=True)
     counts = pd.DataFrame({column: label.take(code) for column, label, code in zip(key, labels, np.unravel_index(combinations, shape))})
-    return counts.assign(searches=searches.astype("int64"))
-
-
-def _concat(frames: list[pd.DataFrame], key: list[str]) -> pd.DataFrame:
-    if not frames:
-        columns = dict.fromkeys(key, "string") | {"month": "datetime64[ns]", "searches": "int64"}
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-    return pd.concat(frames, ignore_index=True).sort_values(key).reset_index(drop=True)
+    return counts.assign(searches=searches.astype("int64")).sort_values(key).reset_index(drop=True)
 
 
 def stop_search_third_party_tables(context: BuildContext) -> list[Table]:

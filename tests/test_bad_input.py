@@ -189,3 +189,15 @@ def test_a_month_in_the_future_is_refused(tmp_path, lookup):
     rows = [KNIFE_ROWS[0].replace("2024-04-01", "2099-04-01"), *KNIFE_ROWS[1:]]
     path = knife_csv(tmp_path, rows=rows)
     expect_error(lambda: load_knife_crime(path, lookup), path.name, "Month_Year", "row 1: '2099-04-01' is outside 2008-01 to")
+
+
+def test_months_parsed_together_name_the_file_and_row_of_a_bad_value(tmp_path, locator):
+    from loaders.stop_search import load_month_files, read_month_columns
+
+    records = json.loads((API_JSON_DIR / "2024-11.json").read_text())[:5]
+    earlier = write(tmp_path, "2024-10.json", json.dumps(records))
+    records[2]["datetime"] = "yesterday"
+    later = write(tmp_path, "2024-11.json", json.dumps(records))
+    files = {path: read_month_columns(path) for path in (earlier, later)}
+    error = expect_error(lambda: load_month_files(files, locator), "2024-11.json", "Date", "row 3: 'yesterday'")
+    assert error.file == str(later)

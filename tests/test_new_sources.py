@@ -262,3 +262,43 @@ def test_claim_4_like_for_like_against_the_raw_copy(met_rows_by_month):
         f"{100 * positives(2023) / searches_2023:.1f}% in April to August 2023, {100 * positives(2024) / searches_2024:.1f}% in April to August 2024"
         in rung.reason
     )
+
+
+def test_city_of_london_rows_leave_only_the_cleaned_copy(tmp_path, locator):
+    """Constructed months read together: in the cleaned copy, rows that fill the linked-outcome field
+    are the City's where most leave it empty, and rows inside the City's boundary where all fill it;
+    an archive CSV's rows are never dropped, wherever they are."""
+    from loaders.stop_search import load_month_files, read_month_columns
+
+    guildhall, croydon = ("51.5155", "-0.0922"), ("51.3720", "-0.1000")
+
+    def row(point: tuple[str, str], linked: str) -> str:
+        return f"Person search,2024-04-01T10:00:00+00:00,{point[0]},{point[1]},Male,18-24,PACE,Offensive weapons,Arrest,{linked}"
+
+    header = "Type,Date,Latitude,Longitude,Gender,Age range,Legislation,Object of search,Outcome,Outcome linked to object of search"
+    folder = tmp_path / "derived_third_party_dc2-33_metpluscol_dedup"
+    folder.mkdir()
+    mostly_empty = folder / "2023-05_stop_and_search_cleaned.csv"  # one filled row of four: the City's
+    mostly_empty.write_text("\n".join([header, row(croydon, "True"), row(croydon, ""), row(guildhall, ""), row(croydon, "")]) + "\n")
+    all_filled = folder / "2024-05_stop_and_search_cleaned.csv"  # the row in the City is the City's
+    all_filled.write_text("\n".join([header, row(guildhall, "True"), row(croydon, "False"), row(croydon, "True")]) + "\n")
+    archive = tmp_path / "2024-06-metropolitan-stop-and-search.csv"
+    archive_header = header.replace("Gender", "Gender,Self-defined ethnicity,Officer-defined ethnicity").replace(
+        "Type,", "Type,Part of a policing operation,"
+    )
+    archive.write_text(
+        "\n".join(
+            [archive_header]
+            + [
+                f"Person search,False,2024-06-01T10:00:00+00:00,{lat},{lon},Male,,,18-24,PACE,Offensive weapons,Arrest,True"
+                for lat, lon in (guildhall, croydon)
+            ]
+        )
+        + "\n"
+    )
+    records = load_month_files({path: read_month_columns(path) for path in (mostly_empty, all_filled, archive)}, locator)
+    by_month = records.groupby(records["month"].dt.strftime("%Y-%m")).size().to_dict()
+    assert by_month == {"2023-05": 3, "2024-05": 2, "2024-06": 2}
+    assert records[records["month"] == "2023-05-01"]["outcome_linked_to_object"].isna().all()
+    assert records[records["month"] == "2024-05-01"]["outcome_linked_to_object"].tolist() == [False, True]
+    assert (records[records["month"] == "2023-05-01"]["self_defined_ethnicity"] == "not in this copy").all()
