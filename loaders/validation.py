@@ -110,18 +110,23 @@ def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout
         )
 
 
+def _whole_counts(values: pd.Series, maximum: int) -> tuple[pd.Series, pd.Series]:
+    """``values`` as float64 numbers, and where they are not whole counts from 0 to ``maximum``."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):  # parquet: already numbers
+        numbers = values.astype("float64")
+    else:
+        text = values.astype("string").str.replace(",", "", regex=False).str.strip()
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    return numbers, ~np.isfinite(numbers) | (numbers < 0) | (numbers % 1 != 0) | (numbers > maximum)
+
+
 def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd.Series:
     """Whole counts from 0 to ``maximum`` (a bound no real value of the source reaches) as int64;
     blanks, text, fractions, infinities and absurd values raise SourceError naming the row.
 
     Thousands separators ("8,945,309") are accepted.
     """
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):  # parquet: already numbers
-        numbers = values.astype("float64")
-    else:
-        text = values.astype("string").str.replace(",", "", regex=False).str.strip()
-        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
-    bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers % 1 != 0) | (numbers > maximum)
+    numbers, bad = _whole_counts(values, maximum)
     if bad.any():
         position = int(bad.to_numpy().argmax())
         raise SourceError(
@@ -130,6 +135,20 @@ def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd
             column=column,
         )
     return numbers.astype("int64")
+
+
+def parse_count_columns(frame: pd.DataFrame, file: Path, maximum: int) -> np.ndarray:
+    """Every column of a wide ``frame`` as whole counts (as :func:`parse_counts`), one pass over all
+    cells: an int64 array of rows x columns. A bad cell raises SourceError naming its row and column."""
+    same_kind = all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in frame.dtypes)
+    cells = pd.Series(frame.to_numpy(dtype="float64" if same_kind else object).ravel(order="F"))
+    numbers, bad = _whole_counts(cells if same_kind else cells.astype("string"), maximum)
+    if bad.any():
+        row, column = divmod(int(bad.to_numpy().argmax()), len(frame))[::-1]
+        raise SourceError(
+            file, f"row {row + 1}: {frame.iloc[row, column]!r} is not a whole count from 0 to {maximum:,}", column=str(frame.columns[column])
+        )
+    return numbers.to_numpy(dtype="int64").reshape(frame.shape, order="F")
 
 
 def parse_months(values: pd.Series, file: Path, column: str, formats: list[str], earliest: str) -> pd.Series:

@@ -201,3 +201,21 @@ def test_months_parsed_together_name_the_file_and_row_of_a_bad_value(tmp_path, l
     files = {path: read_month_columns(path) for path in (earlier, later)}
     error = expect_error(lambda: load_month_files(files, locator), "2024-11.json", "Date", "row 3: 'yesterday'")
     assert error.file == str(later)
+
+
+@pytest.mark.parametrize(
+    "column, value, problem",
+    [(5, "twelve", "row 4: 'twelve' is not a whole count"), (0, "", "row 4: blank category"), (3, "1,000,000", "is not a whole count")],
+)
+def test_borough_crime_bad_cell_names_its_row_and_column(tmp_path, lookup, column, value, problem):
+    """A bad cell of the wide file names its own row and month column (not a position in the long frame)."""
+    lines = CRIME_RECENT_CSV.read_text(encoding="utf-8").splitlines()
+    header, cells = lines[0].split(","), lines[4].split(",")
+    cells[column] = f'"{value}"'
+    path = write(tmp_path, "recent.csv", "\n".join([*lines[:4], ",".join(cells), *lines[5:]]) + "\n")
+    expect_error(lambda: load_borough_crime_file(path, lookup), "recent.csv", header[column], problem)
+
+
+def test_borough_crime_month_column_out_of_range(tmp_path, lookup):
+    text = CRIME_RECENT_CSV.read_text(encoding="utf-8").replace("202602", "209902", 1)
+    expect_error(lambda: load_borough_crime_file(write(tmp_path, "recent.csv", text), lookup), "recent.csv", "209902", "not a month")
