@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from loaders.errors import SourceError
-from loaders.validation import parse_counts, read_csv_as_text, require_columns
+from loaders.validation import parse_count_columns, parse_counts, read_csv_as_text, require_columns
 
 MYE_PATTERN = "population/ons_mye2_persons_sya_mid*.csv"
 ETHNICITY_PATTERN = "population/ons_census2021_ethnic_group*.csv"
@@ -62,14 +63,14 @@ def load_mid_year_estimates(path: Path) -> pd.DataFrame:
     london = table[table[code_column].str.strip().isin(LONDON_CODES)]
     if sorted(london[code_column].str.strip()) != LONDON_CODES:
         raise SourceError(path, "does not hold exactly one row for each of the 33 London codes", code_column)
-    long = london.melt(id_vars=[code_column], value_vars=AGES, var_name="age", value_name="population")
+    population = parse_count_columns(london[AGES], path, MAX_PEOPLE)
     year = mid_year_of(path)
     return pd.DataFrame(
         {
             "year": year,
-            "area_code": long[code_column].str.strip().astype("string"),
-            "age": long["age"].str.rstrip("+").astype("int64"),
-            "population": parse_counts(long["population"], path, "single-year-of-age columns", MAX_PEOPLE),
+            "area_code": pd.array(np.tile(london[code_column].str.strip().to_numpy(dtype=object), len(AGES)), dtype="string"),
+            "age": np.repeat(np.array([int(age.rstrip("+")) for age in AGES], dtype="int64"), len(london)),  # "90+" is 90
+            "population": population.ravel(order="F"),
             "series": "2021-based" if year >= 2021 else "2011-based",
         }
     ).astype({"series": "string", "year": "int64"})

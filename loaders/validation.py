@@ -139,14 +139,17 @@ def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd
 
 def parse_count_columns(frame: pd.DataFrame, file: Path, maximum: int) -> np.ndarray:
     """Every column of a wide ``frame`` as whole counts (as :func:`parse_counts`), one pass over all
-    cells: an int64 array of rows x columns. A bad cell raises SourceError naming its row and column."""
+    cells: an int64 array of rows x columns. A bad cell raises SourceError naming its column and its
+    row, numbered from the frame's index (as read, 0 is the file's first row)."""
     same_kind = all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in frame.dtypes)
     cells = pd.Series(frame.to_numpy(dtype="float64" if same_kind else object).ravel(order="F"))
     numbers, bad = _whole_counts(cells if same_kind else cells.astype("string"), maximum)
     if bad.any():
         row, column = divmod(int(bad.to_numpy().argmax()), len(frame))[::-1]
         raise SourceError(
-            file, f"row {row + 1}: {frame.iloc[row, column]!r} is not a whole count from 0 to {maximum:,}", column=str(frame.columns[column])
+            file,
+            f"row {frame.index[row] + 1}: {frame.iloc[row, column]!r} is not a whole count from 0 to {maximum:,}",
+            column=str(frame.columns[column]),
         )
     return numbers.to_numpy(dtype="int64").reshape(frame.shape, order="F")
 
