@@ -37,8 +37,8 @@ from loaders.validation import (
     normalise_header,
     parse_counts,
     parse_months,
-    read_column_as_text,
     read_csv_as_text,
+    read_distinct_as_text,
     read_parquet_table,
     reject_duplicates,
     require_columns,
@@ -82,7 +82,7 @@ def read_knife_file(path: Path) -> pd.DataFrame:
 def months_in(path: Path) -> pd.Series:
     """The distinct months a knife file holds, from its month column alone (for choosing a vintage);
     its header must have the knife layout, and every month must parse."""
-    months = read_column_as_text(path, "month_year", REQUIRED, "MPS Monthly Crime Dashboard knife").str.strip()
+    months = read_distinct_as_text(path, "month_year", REQUIRED, "MPS Monthly Crime Dashboard knife").str.strip()
     return parse_months(pd.Series(months.unique()), path, "Month_Year", MONTH_FORMATS, FIRST_MONTH)
 
 
@@ -108,7 +108,7 @@ def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     subtype = boroughs["crime_subtype"].astype("string").str.strip()
     measure = boroughs["measure"].astype("string").str.strip()
     for column, values, allowed in (("Crime Subtype", subtype, SUBTYPES), ("Measure", measure, MEASURES)):
-        unknown = sorted(set(values.dropna()) - set(allowed))
+        unknown = sorted(set(values.dropna().unique()) - set(allowed))
         if unknown or values.isna().any():
             raise SourceError(path, f"unknown value(s) {unknown or ['<blank>']}; expected {allowed}", column)
     tidy = pd.DataFrame(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -73,11 +74,11 @@ def read_parquet_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_column_as_text(path: Path, column: str, layout_columns: list[str], layout: str) -> pd.Series:
-    """One column of a CSV or parquet file as text, found by its normalised header ('month_year'
-    for 'Month_Year'), without parsing the rest: enough to tell vintages of a source apart. The
-    header must hold every one of ``layout_columns`` (normalised); a missing column or an
-    unreadable file raises SourceError."""
+def read_distinct_as_text(path: Path, column: str, layout_columns: list[str], layout: str) -> pd.Series:
+    """The distinct values of one column of a CSV or parquet file as text, found by its normalised
+    header ('month_year' for 'Month_Year'), without parsing the rest: enough to tell vintages of a
+    source apart. The header must hold every one of ``layout_columns`` (normalised); a missing
+    column or an unreadable file raises SourceError."""
     path = Path(path)
     try:
         names = list(pq.read_schema(path).names if path.suffix == ".parquet" else _all_text(path.read_bytes()[:65_536]))
@@ -96,7 +97,7 @@ def read_column_as_text(path: Path, column: str, layout_columns: list[str], layo
             )
     except (pa.ArrowInvalid, OSError) as err:
         raise SourceError(path, f"not a readable file: {err}", column) from None
-    return table.column(0).to_pandas().astype("string")
+    return pc.unique(table.column(0)).to_pandas().astype("string")
 
 
 def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout: str) -> None:
