@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators.areas import Area, area_options, borough_codes
 from indicators.figures import FIGURES, TABLES, Count, Figure, Rate, count_behind
-from indicators.periods import BASES, Period, periods_between
+from indicators.periods import BASES, Period, parse_period, periods_between
 from loaders.snapshot_files import NOT_ASSIGNED, NOT_ASSIGNED_CODE, SNAPSHOT_DIR, read_geojson, read_manifest, read_table
 
 #: Population estimates further than this from a period's mid-year give no rate.
@@ -187,6 +187,12 @@ class Snapshot:
         """(period key, value) for every complete period, oldest first: the scorecard's trend bars."""
         periods = self.by_period(key, area, basis)
         return [(row.period, row.value) for row in periods.itertuples() if row.complete]
+
+    def trend_text(self, key: str, area: Area, basis: str, last: int = 3) -> str:
+        """The last ``last`` complete periods of :meth:`trend` in words, oldest first, e.g.
+        'FY2022/23: 1,285 · FY2023/24: 1,292 · FY2024/25: 1,224'; "" when there are none."""
+        figure = self.figure(key)
+        return " · ".join(f"{parse_period(period).label}: {figure.format(value)}" for period, value in self.trend(key, area, basis)[-last:])
 
     # ---- rates per 100,000 residents ---------------------------------------------------------
 

@@ -93,11 +93,11 @@ def monthly(version: str, key: str, area: Area) -> pd.DataFrame:
 
 
 @cache_data(show_spinner=False)
-def headline_trends(version: str, area: Area, basis: str) -> dict[str, list[tuple[str, float]]]:
-    """Claim slug -> its headline figure's (period, value) for every complete period, oldest first
-    (the scorecard's trend bars). One cached call for the four claims, like :func:`assessments`."""
+def headline_trends(version: str, area: Area, basis: str) -> dict[str, str]:
+    """Claim slug -> its headline figure's last complete periods in words, oldest first (shown on
+    the scorecard's tiles). One cached call for the four claims, like :func:`assessments`."""
     snapshot = _snapshot(version)
-    return {claim.slug: snapshot.trend(claim.headline, area, basis) for claim in CLAIMS}
+    return {claim.slug: snapshot.trend_text(claim.headline, area, basis) for claim in CLAIMS}
 
 
 @cache_data(show_spinner=False)

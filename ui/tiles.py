@@ -47,9 +47,10 @@ def other_evidence(assessment: Assessment) -> None:
             statements(rung)
 
 
-def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_page, letter_time: Assessment | None) -> None:
+def claim_tile(assessment: Assessment, trend: str, claim_page, letter_time: Assessment | None) -> None:
     """One claim: its words, what the answer rests on, the figure, the verdict, the Met's view
-    when it wrote (when that differs), and the trend bars (every complete period, oldest first)."""
+    when it wrote (when that differs), and ``trend``, the headline figure's last complete periods
+    (shown when the answer rests on that figure)."""
     claim, rung = assessment.claim, assessment.best
     with st.container(border=True, key=f"tile-{claim.slug}"):
         st.markdown(f"**Claim {claim.number}** · {claim.title}")
@@ -63,13 +64,12 @@ def claim_tile(assessment: Assessment, trend: list[tuple[str, float]], claim_pag
                 rung.value_text,
                 delta=rung.change_text,
                 delta_color="off",
-                chart_data=[value for _, value in trend] or None if rung.rung == 1 else None,
-                chart_type="bar",
                 label_visibility="collapsed",
             )
-            bars = " · bars: each complete year, oldest first" if trend and rung.rung == 1 else ""
             own = assessment.data_through_text if rung.rung in (1, 2) else f"the claim's own figure: {assessment.data_through_text}"
-            st.caption(f"{rung.previous_label}: {rung.previous_text} · {own}{bars}")
+            st.caption(f"{rung.previous_label}: {rung.previous_text} · {own}")
+            if trend and rung.rung == 1:
+                st.caption(f"Last complete periods: {trend}")
             if assessment.caveat:
                 st.caption(f":material/warning: {assessment.caveat}")
         verdict_box(rung)
