@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -441,6 +442,7 @@ def write_tables(
 ) -> dict:
     """Write parquet (and GeoJSON) files and manifest.json into out_dir; return the manifest."""
     entries, origin = dict(carried), origin or {}
+    input_checksum = functools.cache(sha256_of)  # an input of several tables (stop search: two) is read once
     for table in tables:
         if isinstance(table.frame, dict):
             target = out_dir / f"{table.name.removesuffix('_geojson')}.geojson"
@@ -460,7 +462,7 @@ def write_tables(
             "last_month": last,
             "source": table.source.as_dict(),
             "inputs": [
-                {"file": str(p.relative_to(raw_dir)), "sha256": sha256_of(p)} | ({"address": origin[str(p)]} if str(p) in origin else {})
+                {"file": str(p.relative_to(raw_dir)), "sha256": input_checksum(p)} | ({"address": origin[str(p)]} if str(p) in origin else {})
                 for p in table.inputs
             ],
             "notes": table.notes,

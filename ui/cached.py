@@ -14,8 +14,10 @@ data/snapshot too).
 from __future__ import annotations
 
 import os
-from functools import lru_cache, partial
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -31,6 +33,7 @@ from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
 from loaders.snapshot_files import MANIFEST, SNAPSHOT_DIR, read_manifest
+from ui.keyword_cache import F, by_keyword
 
 # Arrow's default allocator (mimalloc) keeps about 50 MB it has already freed after the snapshot's
 # parquet files are read; the system allocator returns it. The app reads the snapshot once per
@@ -39,8 +42,16 @@ pa.set_memory_pool(pa.system_memory_pool())
 
 #: What identifies each kind of argument in a cache key. Streamlit would otherwise hash the whole
 #: objects on every call (a claim with all its text), which took ~40% of a scorecard rerun.
-HASH_BY_KEY = {Area: lambda area: area.key, Period: lambda period: period.key, Claim: lambda claim: claim.slug}
-cache_data = partial(st.cache_data, hash_funcs=HASH_BY_KEY)
+HASH_BY_KEY: dict[str | type, Callable[[Any], Any]] = {
+    Area: lambda area: area.key,
+    Period: lambda period: period.key,
+    Claim: lambda claim: claim.slug,
+}
+
+
+def cache_data(**options: Any) -> Callable[[F], F]:
+    """``st.cache_data`` keyed with :data:`HASH_BY_KEY`, every call made by keyword (ui/keyword_cache.py)."""
+    return by_keyword(st.cache_data(hash_funcs=HASH_BY_KEY, **options))
 
 
 def snapshot_dir() -> Path:
@@ -63,7 +74,7 @@ def _manifest_version(directory: str, inode: int, modified_ns: int, size: int) -
     return read_manifest(Path(directory))["version"]
 
 
-@st.cache_resource(show_spinner="Loading the data snapshot…")
+@by_keyword(st.cache_resource(show_spinner="Loading the data snapshot…"))
 def _load(version: str, directory: str) -> Snapshot:
     return Snapshot.load(Path(directory))
 

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
+from ui.keyword_cache import by_keyword
 
 BLUE, ORANGE, GREY, BLACK, GREEN = "#0072B2", "#E69F00", "#BBBBBB", "#000000", "#009E73"
 FONT = dict(family="sans-serif", size=13)
@@ -26,7 +27,7 @@ def _content(frame: pd.DataFrame) -> bytes:
 #: Every figure builder below is cached on its arguments and shared by every session that draws the
 #: same chart, so the server builds each figure once per snapshot. A cached figure is never changed
 #: after it is built (st.plotly_chart only reads it).
-shared_figure = st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _content})
+shared_figure = by_keyword(st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _content}))
 
 
 def _layout(fig: go.Figure, title: str, y_label: str, note: str, stamp: str, height: int = 380) -> go.Figure:
