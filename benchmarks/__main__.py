@@ -10,9 +10,10 @@ Nothing here asserts a target; targets are printed beside the ratios for a perso
            against the bare app's.
 - build:   ``python -m loaders build`` (in a child process) against reading the same input
            files with pyarrow alone (CSV and parquet) and plain readers for the rest.
-- scale:   the stop-search loader on generated files of 1,000, 1,000,000 and 10,000,000 rows,
-           against DuckDB doing the same parse and month x borough count, and against pyarrow
-           reading the file alone; time and peak memory, each in its own child process.
+- scale:   the stop-search loader on generated files of 1,000, 1,000,000 and 10,000,000 rows
+           and on 24 monthly files of 8,000 (a refresh's case), against DuckDB doing the same
+           parse and month x borough count, and against pyarrow reading the files alone; time
+           and peak memory, each in its own child process.
 - load:    20 browser sessions opening every page type at once on one server (no floor).
 """
 
@@ -173,29 +174,36 @@ def bench_build(raw_dir: Path, runs: int = RUNS) -> None:
     report("snapshot build, peak memory", "MB", [r[1] for r in build_runs], [r[1] for r in floor_runs], 2.0, digits=0)
 
 
-def bench_scale(raw_dir: Path, sizes: tuple[int, ...] = (1_000, 1_000_000, 10_000_000), runs: int = 3) -> None:
-    """The stop-search loader against DuckDB and against pyarrow alone, per file size."""
+#: (files, rows in each): one file growing, then a refresh's many small monthly files.
+SCALE_CASES = ((1, 1_000), (1, 1_000_000), (1, 10_000_000), (24, 8_000))
+
+
+def bench_scale(raw_dir: Path, cases: tuple[tuple[int, int], ...] = SCALE_CASES, runs: int = 3) -> None:
+    """The stop-search loader against DuckDB and against pyarrow alone, per file size and file count."""
     from benchmarks.floors import write_stop_search_csv
 
     print(
         "| rows | our loader + month x borough count | DuckDB: same parse and count | pyarrow.csv.read_csv alone | loader / DuckDB | loader / pyarrow |"
     )
     print("|---|---|---|---|---|---|")
-    for rows in sizes:
+    for files, rows in cases:
         with tempfile.TemporaryDirectory() as scratch:
-            path = Path(scratch) / "2024-11-metropolitan-stop-and-search.csv"
-            write_stop_search_csv(path, rows)
+            months = [f"{2023 + number // 12}-{number % 12 + 1:02d}" for number in range(files)]
+            paths = [str(Path(scratch) / f"{month}-metropolitan-stop-and-search.csv") for month in months]
+            for month, path in zip(months, paths):
+                write_stop_search_csv(Path(path), rows, month=month)
             measured: dict[str, list[tuple[float, float]]] = {"loader": [], "duckdb": [], "pyarrow": []}
             for _ in range(runs):
                 for engine in measured:
                     measured[engine].append(
                         _child_seconds_and_peak(
-                            f"from benchmarks.floors import count_with\nrun = count_with({engine!r}, {str(path)!r}, {str(raw_dir)!r})"
+                            f"from benchmarks.floors import count_with\nrun = count_with({engine!r}, {paths!r}, {str(raw_dir)!r})"
                         )
                     )
         cells = [f"{statistics.median(r[0] for r in one):.3f} s, {max(r[1] for r in one):,.0f} MB" for one in measured.values()]
         seconds = {engine: statistics.median(r[0] for r in one) for engine, one in measured.items()}
-        print(f"| {rows:,} | {' | '.join(cells)} | {seconds['loader'] / seconds['duckdb']:.2f}x | {seconds['loader'] / seconds['pyarrow']:.2f}x |")
+        label = f"{rows:,}" if files == 1 else f"{files} files of {rows:,}"
+        print(f"| {label} | {' | '.join(cells)} | {seconds['loader'] / seconds['duckdb']:.2f}x | {seconds['loader'] / seconds['pyarrow']:.2f}x |")
     print("(time: the parse and count alone, after imports and the borough shapes; memory: the child's peak resident set, imports included)")
 
 

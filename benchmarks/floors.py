@@ -30,8 +30,8 @@ def read_plainly(paths: list[str]) -> int:
     return rows
 
 
-def write_stop_search_csv(path: Path, rows: int, distinct_points: int = 100_000) -> None:
-    """A synthetic month in the data.police.uk archive CSV layout with realistic values.
+def write_stop_search_csv(path: Path, rows: int, distinct_points: int = 100_000, month: str = "2024-11") -> None:
+    """A synthetic month (``month``, 'YYYY-MM') in the data.police.uk archive CSV layout with realistic values.
 
     data.police.uk publishes each search at one of a fixed set of anonymised map points,
     so coordinates repeat; ``distinct_points`` sets how many. Written in chunks so that
@@ -58,7 +58,7 @@ def write_stop_search_csv(path: Path, rows: int, distinct_points: int = 100_000)
         "Outcome linked to object of search": ["True", "False", ""],
         "Removal of more than just outer clothing": ["False"],
     }
-    start = np.datetime64("2024-11-01T00:00:00")
+    start = np.datetime64(f"{month}-01T00:00:00")
     with path.open("wb") as sink:
         writer = None
         for first in range(0, rows, 1_000_000):
@@ -87,21 +87,26 @@ def write_stop_search_csv(path: Path, rows: int, distinct_points: int = 100_000)
             writer.close()
 
 
-def count_with(engine: str, path: str, raw_dir: str):
-    """Returns a callable that parses one stop-search file and counts searches by month x
-    borough with ``engine``: "loader" (loaders.stop_search), "duckdb", or "pyarrow" (read only).
-    The setup (imports, borough shapes) happens before the callable is returned."""
+def count_with(engine: str, paths: list[str], raw_dir: str):
+    """Returns a callable that parses stop-search month files and counts searches by month x
+    borough with ``engine``: "loader" (loaders.stop_search, the files parsed together as the
+    build does), "duckdb", or "pyarrow" (read only). The setup (imports, borough shapes) happens
+    before the callable is returned."""
     from loaders.build import geography_from_raw
 
     locator = geography_from_raw(Path(raw_dir)).locator
     if engine == "loader":
-        from loaders.stop_search import load_stop_search
+        from loaders.stop_search import load_month_files, read_month_columns
 
-        return lambda: load_stop_search(Path(path), locator).groupby(["month", "borough_code"], observed=True).size()
+        def with_loader():
+            records = load_month_files({Path(path): read_month_columns(Path(path)) for path in paths}, locator)
+            return records.groupby(["month", "borough_code"], observed=True).size()
+
+        return with_loader
     if engine == "pyarrow":
         import pyarrow.csv as pacsv
 
-        return lambda: pacsv.read_csv(path).num_rows
+        return lambda: sum(pacsv.read_csv(path).num_rows for path in paths)
     import duckdb
     import pandas as pd
 
@@ -110,7 +115,7 @@ def count_with(engine: str, path: str, raw_dir: str):
         connection.execute(
             "CREATE TABLE searches AS SELECT * FROM read_csv(?, header = true, auto_detect = true, "
             "types = {'Date': 'TIMESTAMPTZ', 'Latitude': 'DOUBLE', 'Longitude': 'DOUBLE'})",
-            [path],
+            [paths],
         )
         points = connection.execute("SELECT DISTINCT Longitude, Latitude FROM searches WHERE Latitude IS NOT NULL AND Longitude IS NOT NULL").df()
         points["borough"] = locator.codes(points["Longitude"].to_numpy(), points["Latitude"].to_numpy()).astype(str)
