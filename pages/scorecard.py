@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators.claims import LETTER
 from indicators.stats import SMALL_COUNT
-from indicators.verdicts import VERDICT_MEANINGS, Assessment
+from indicators.verdicts import VERDICT_MEANINGS
 from ui import cached, charts, filters
 from ui.pages import claim_page_of
 from ui.tiles import claim_tile
@@ -38,17 +38,14 @@ with st.expander("How to read this"):
         "**What the data cannot say**: why a figure moved, or whether the Met's work caused it; and nothing about months the embedded data do "
         "not hold (see Sources and methods)."
     )
-# The view the Met had when it wrote: shown beside the financial-year verdicts where the two differ.
-letter_time: dict[str, Assessment] = {}
-if selection.basis == "fy":
-    letter_time = {a.claim.slug: a for a in cached.assessments(version, area, period.year_to_date(), comparison.year_to_date())}
-assessments = cached.assessments(version, area, period, comparison)
-trends = cached.headline_trends(version, area, selection.basis)
-for row in range(0, len(assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
-    for column, position in zip(st.columns(2), range(row, min(row + 2, len(assessments)))):
-        assessment = assessments[position]
+# On the financial-year basis, the view the Met had when it wrote is shown beside each verdict where the two differ.
+card = cached.scorecard(version, area, period, comparison, selection.basis)
+for row in range(0, len(card.assessments), 2):  # one row of two tiles at a time, so a phone shows them in claim order
+    for column, position in zip(st.columns(2), range(row, min(row + 2, len(card.assessments)))):
+        assessment = card.assessments[position]
+        slug = assessment.claim.slug
         with column:
-            claim_tile(assessment, trends[assessment.claim.slug], claim_page_of(assessment.claim), letter_time.get(assessment.claim.slug))
+            claim_tile(assessment, card.trends[slug], claim_page_of(assessment.claim), card.letter_time.get(slug))
 charts.table_on_request(
     "Every rung of evidence on this page, as a table",
     lambda: cached.evidence(version, area, period, comparison),

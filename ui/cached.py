@@ -29,6 +29,8 @@ from indicators.claims import CLAIMS, Claim
 from indicators.export import comparison_table, everything_table, evidence_table, export_table
 from indicators.letter import View, letter_table
 from indicators.periods import Period
+from indicators.scorecard import Scorecard
+from indicators.scorecard import scorecard as build_scorecard
 from indicators.snapshot import Snapshot
 from indicators.tables import csv_bytes
 from indicators.verdicts import Assessment, assess
@@ -104,14 +106,6 @@ def monthly(version: str, key: str, area: Area) -> pd.DataFrame:
 
 
 @cache_data(show_spinner=False)
-def headline_trends(version: str, area: Area, basis: str) -> dict[str, str]:
-    """Claim slug -> its headline figure's last complete periods in words, oldest first (shown on
-    the scorecard's tiles). One cached call for the four claims, like :func:`assessments`."""
-    snapshot = _snapshot(version)
-    return {claim.slug: snapshot.trend_text(claim.headline, area, basis) for claim in CLAIMS}
-
-
-@cache_data(show_spinner=False)
 def breakdown(version: str, key: str, period: Period, level: str, by_rate: bool = False) -> pd.DataFrame:
     return _snapshot(version).breakdown(key, period, level, by_rate)
 
@@ -127,6 +121,13 @@ def assessments(version: str, area: Area, period: Period, comparison: Period) ->
     costs Streamlit about half a millisecond (hashing its arguments, copying its answer) on every run."""
     snapshot = _snapshot(version)
     return [assess(snapshot, claim, area, period, comparison) for claim in CLAIMS]
+
+
+@cache_data(show_spinner=False)
+def scorecard(version: str, area: Area, period: Period, comparison: Period, basis: str) -> Scorecard:
+    """Everything the scorecard draws for one view, one cache entry (see :func:`assessments`); the
+    warm-up computes the default view's (ui/warmup.py)."""
+    return build_scorecard(_snapshot(version), area, period, comparison, basis)
 
 
 @cache_data(show_spinner=False)

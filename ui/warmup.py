@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def warm() -> list | None:
-    """Load the snapshot and the default scorecard into the caches; return its assessments.
+    """Load the snapshot and the default scorecard (London, the default financial year against the
+    one before) into the caches; return its assessments.
 
     A snapshot that cannot be read is logged and left to the page, which explains it to the
     reader; any other error is a bug and is raised (the thread's traceback is logged).
@@ -41,9 +42,9 @@ def warm() -> list | None:
         log.warning("warm-up skipped, the snapshot cannot be read: %s", err)
         return None
     period = parse_period(DEFAULT_PERIODS["fy"])
-    assessments = cached.assessments(version, Area("London", LONDON), period, period.shifted(-1))
+    card = cached.scorecard(version, Area("London", LONDON), period, period.shifted(-1), "fy")
     gc.freeze()
-    return assessments
+    return card.assessments
 
 
 @asynccontextmanager
