@@ -136,3 +136,10 @@ def default_period(options: list[Period], basis: str) -> Period:
     """The basis's default (:data:`DEFAULT_PERIODS`) if offered, else the newest of ``options``."""
     wanted = DEFAULT_PERIODS.get(basis)
     return next((p for p in options if p.key == wanted), options[0])
+
+
+def default_comparison(period: Period, options: list[Period]) -> Period:
+    """The period a year before ``period`` if offered, else the first other one of ``options``."""
+    others = [p for p in options if p != period]
+    previous = period.shifted(-1)
+    return previous if previous in others else others[0]

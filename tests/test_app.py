@@ -292,6 +292,9 @@ def test_warm_up_computes_the_default_scorecard(tmp_path, monkeypatch):
         gc.unfreeze()  # this test process goes on making and dropping snapshots
     assert assessments is not None and [a.claim.number for a in assessments] == [1, 2, 3, 4]
     assert assessments[2].best.current == snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1))
+    first_view = open_app().query_params  # what a first visitor's page shows: the view the warm-up computed
+    warmed = assessments[0]
+    assert (first_view["area"], first_view["period"], first_view["compare"]) == (warmed.area.key, warmed.period.key, warmed.comparison.key)
     monkeypatch.setenv("KNIFE_CLAIMS_SNAPSHOT", str(tmp_path))  # no snapshot there: the page explains it, the warm-up steps aside
     assert warm() is None
 

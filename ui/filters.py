@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from indicators.areas import Area, UnknownArea, borough_with_code, parse_area
-from indicators.periods import BASES, Period, UnknownPeriod, default_period, parse_period
+from indicators.periods import BASES, Period, UnknownPeriod, default_comparison, default_period, parse_period
 from indicators.snapshot import Snapshot
 from ui import cached
 
@@ -119,8 +119,7 @@ def sidebar(snapshot: Snapshot) -> Selection:
         period = st.selectbox("Year", options, format_func=lambda p: f"{p.label} ({p.span})", key="period", on_change=_remember, args=("period",))
         comparisons = [p for p in options if p != period]
         if st.session_state.get("compare") not in comparisons:
-            previous = period.shifted(-1)
-            st.session_state["compare"] = previous if previous in comparisons else comparisons[0]
+            st.session_state["compare"] = default_comparison(period, options)
         comparison = st.selectbox(
             "Compared with", comparisons, format_func=lambda p: f"{p.label} ({p.span})", key="compare", on_change=_remember, args=("compare",)
         )

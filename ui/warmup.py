@@ -23,26 +23,27 @@ log = logging.getLogger(__name__)
 
 
 def warm() -> list | None:
-    """Load the snapshot and the default scorecard (London, the default financial year against the
-    one before) into the caches; return its assessments.
+    """Load the snapshot and the scorecard a first visitor sees (the sidebar's defaults: London, the
+    first basis, its default period against the one before) into the caches; return its assessments.
 
     A snapshot that cannot be read is logged and left to the page, which explains it to the
     reader; any other error is a bug and is raised (the thread's traceback is logged).
     The imports are here, not at the top, so that serving starts without waiting for them.
     """
-    from indicators.areas import LONDON, Area
-    from indicators.periods import DEFAULT_PERIODS, parse_period
+    from indicators.periods import BASES, default_comparison, default_period
     from loaders.errors import SourceError
     from ui import cached
 
     try:
         version = cached.snapshot_version()
-        cached.snapshot()
+        snapshot = cached.snapshot()
     except SourceError as err:
         log.warning("warm-up skipped, the snapshot cannot be read: %s", err)
         return None
-    period = parse_period(DEFAULT_PERIODS["fy"])
-    card = cached.scorecard(version, Area("London", LONDON), period, period.shifted(-1), "fy")
+    basis = next(iter(BASES))  # the sidebar's basis radio starts on the first
+    options = snapshot.selectable_periods(basis)
+    period = default_period(options, basis)
+    card = cached.scorecard(version, cached.areas(version)[0], period, default_comparison(period, options), basis)
     gc.freeze()
     return card.assessments
 
