@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+import numpy as np
 import pandas as pd
 
 BASES = {"fy": "Financial year", "fytd": "Financial year to date (April-February)", "cy": "Calendar year", "r12": "Rolling 12 months"}
@@ -75,7 +76,9 @@ class Period:
 
     @cached_property
     def _months(self) -> pd.DatetimeIndex:
-        return pd.date_range(self.start, periods=self.length, freq="MS")
+        # From whole month numbers: pd.date_range costs ~0.2 ms a period, and a verdict makes a dozen periods.
+        first = (self.start.year - 1970) * 12 + self.start.month - 1
+        return pd.DatetimeIndex(np.arange(first, first + self.length).astype("datetime64[M]").astype("datetime64[ns]"))
 
     def year_to_date(self) -> Period:
         """The same financial year's April to February: what the Met could see when it wrote."""

@@ -28,8 +28,8 @@ st.download_button(
     on_click="ignore",
 )
 with st.expander("How to read this"):
-    st.markdown("\n".join(f"- **{verdict}**: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()))
     st.markdown(
+        "\n".join(f"- **{verdict}**: {meaning}" for verdict, meaning in VERDICT_MEANINGS.items()) + "\n\n"
         "**Within normal variation**: counts of crimes go up and down from year to year by chance; the 95% interval says how far, "
         "allowing for the extra month-to-month variation seen in each series (the *dispersion*). A change inside that range cannot be told "
         f"from chance. Counts under {SMALL_COUNT} in both years are not judged.\n\n"

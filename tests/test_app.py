@@ -143,7 +143,7 @@ def test_calendar_years():
     assert any("Partly answered: March to December only" in m.value for m in at.markdown)
     # CY2023 vs CY2022 for victim-level homicide data is answerable (file runs to March 2024): 74 in the SOURCES.md reference figures
     assert metric(at, "Homicide victims killed with a knife").value == "74"
-    assert any("The same test for All London (Met area), CY2023 against CY2022" in c.value for c in at.caption)
+    assert any("The same test for All London (Met area), CY2023 against CY2022" in c.value for c in at.markdown)  # the tile's head
 
 
 def test_rolling_twelve_months():
@@ -314,7 +314,7 @@ def test_financial_year_to_date_is_the_view_the_met_had():
     assert at.query_params["period"] == "FYTD2024/25" and at.query_params["compare"] == "FYTD2023/24"
     expected = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 3, 1))  # April 2024 to February 2025
     assert metric(at, "Knife injury victims aged 1-24, excluding domestic abuse, FY2024/25 to February").value == f"{expected:,}"
-    assert any("as the Met could see it when it wrote (April to February)" in c.value for c in at.caption)
+    assert any("as the Met could see it when it wrote (April to February)" in c.value for c in at.markdown)
 
 
 def test_full_year_and_letter_time_verdicts_side_by_side_where_they_differ():
@@ -330,7 +330,7 @@ def test_full_year_and_letter_time_verdicts_side_by_side_where_they_differ():
     assert len(supported) == 1 and supported[0].startswith("**Supported** (the change is larger than normal year-to-year variation)")
     letter_time = [m.value for m in at.markdown if m.value.startswith("**When the Met wrote**")]
     assert len(letter_time) == 1 and "Direction as claimed, within normal variation" in letter_time[0]
-    assert any("The same test for Westminster, FY2024/25 against FY2023/24 (not a claim the letter made)" in c.value for c in at.caption)
+    assert any("The same test for Westminster, FY2024/25 against FY2023/24 (not a claim the letter made)" in c.value for c in at.markdown)
 
 
 def test_side_by_side_uses_each_figures_own_months():
@@ -394,3 +394,15 @@ def test_gzip_is_sent_only_to_browsers_that_accept_it(accept_encoding, gzip_want
     from ui.compression import _accepts_gzip
 
     assert _accepts_gzip({b"accept-encoding": accept_encoding.encode()}) is gzip_wanted
+
+
+def test_small_text_cannot_close_its_directive_early():
+    """A tile's small grey lines are one Markdown directive each: a square bracket in the text
+    (an area or figure label, after a refresh) must not end it and spill the rest as raw text."""
+    from ui.tiles import small
+
+    line = small("Knife [1-24] ] victims [")
+    assert line.startswith(":small[:gray[") and line.endswith("]]")
+    inner = line[len(":small[:gray[") : -2]
+    assert "[" not in inner.replace("\\[", "") and "]" not in inner.replace("\\]", "")
+    assert inner.replace("\\[", "[").replace("\\]", "]") == "Knife [1-24] ] victims ["

@@ -25,12 +25,21 @@ def verdict_box(rung: Rung) -> None:
     box(f"**{rung.verdict}** ({gloss}). {rung.reason}", icon=icon)
 
 
+def small(text: str) -> str:
+    """Markdown for a caption-like line inside a larger block: small grey text, square brackets
+    escaped so that text cannot close the directive early."""
+    return ":small[:gray[" + text.replace("[", "\\[").replace("]", "\\]") + "]]"
+
+
 def statements(rung: Rung) -> None:
-    """Published statements, quoted and attributed, as stated."""
-    for statement in rung.statements:
+    """Published statements, quoted and attributed, as stated (one caption, a paragraph each)."""
+    if rung.statements:
         st.caption(
-            f"“{statement['quote']}” — {statement['stated_by']}, {statement['publisher']}, {statement['source_date']} "
-            f"([source]({statement['source_url']})). As stated, not re-derived."
+            "\n\n".join(
+                f"“{statement['quote']}” — {statement['stated_by']}, {statement['publisher']}, {statement['source_date']} "
+                f"([source]({statement['source_url']})). As stated, not re-derived."
+                for statement in rung.statements
+            )
         )
 
 
@@ -40,8 +49,7 @@ def other_evidence(assessment: Assessment) -> None:
     if not rest and not assessment.best.statements:
         return
     with st.expander(f"Other evidence for claim {assessment.claim.number} ({len(rest)} more)" if rest else "The published statements"):
-        if assessment.best.statements:
-            statements(assessment.best)
+        statements(assessment.best)
         for rung in rest:
             st.markdown(f"**{rung.label}** — {rung.verdict}. {rung.reason}")
             statements(rung)
@@ -50,15 +58,22 @@ def other_evidence(assessment: Assessment) -> None:
 def claim_tile(assessment: Assessment, trend: str, claim_page, letter_time: Assessment | None) -> None:
     """One claim: its words, what the answer rests on, the figure, the verdict, the Met's view
     when it wrote (when that differs), and ``trend``, the headline figure's last complete periods
-    (shown when the answer rests on that figure)."""
+    (shown when the answer rests on that figure).
+
+    Lines that belong together are drawn as one element (each element is a message the browser
+    applies and lays out on every rerun: an area change drew ~60 of them on the scorecard)."""
     claim, rung = assessment.claim, assessment.best
     with st.container(border=True, key=f"tile-{claim.slug}"):
-        st.markdown(f"**Claim {claim.number}** · {claim.title}")
-        st.markdown(f"> “{claim.words}”")
-        st.caption(f"{assessment.scope} · {assessment.area.label}")
-        st.markdown(f"**Rests on:** {rung.label}")
+        head = [
+            f"**Claim {claim.number}** · {claim.title}",
+            f"> “{claim.words}”",
+            small(f"{assessment.scope} · {assessment.area.label}"),
+            f"**Rests on:** {rung.label}",
+        ]
         if rung.current is not None:
-            st.caption(f"{rung.figure}, {rung.current_label}")  # a caption wraps on a phone; a metric's label is cut off
+            head.append(small(f"{rung.figure}, {rung.current_label}"))  # wraps on a phone; a metric's label is cut off
+        st.markdown("\n\n".join(head))
+        if rung.current is not None:
             st.metric(
                 f"{rung.figure}, {rung.current_label}",
                 rung.value_text,
@@ -67,11 +82,12 @@ def claim_tile(assessment: Assessment, trend: str, claim_page, letter_time: Asse
                 label_visibility="collapsed",
             )
             own = assessment.data_through_text if rung.rung in (1, 2) else f"the claim's own figure: {assessment.data_through_text}"
-            st.caption(f"{rung.previous_label}: {rung.previous_text} · {own}")
+            below = [f"{rung.previous_label}: {rung.previous_text} · {own}"]
             if trend and rung.rung == 1:
-                st.caption(f"Last complete periods: {trend}")
+                below.append(f"Last complete periods: {trend}")
             if assessment.caveat:
-                st.caption(f":material/warning: {assessment.caveat}")
+                below.append(f":material/warning: {assessment.caveat}")
+            st.caption("\n\n".join(below))
         verdict_box(rung)
         if letter_time is not None and letter_time.verdict != assessment.verdict:
             st.markdown(f"**When the Met wrote** (April to February, {letter_time.best.label}): {letter_time.verdict}. {letter_time.best.reason}")
