@@ -189,9 +189,10 @@ class Snapshot:
         rolling = full["value"].rolling(12).mean().round(2)
         return series.assign(rolling_12_month_average=rolling.reindex(series["month"]).to_numpy())
 
-    def trend(self, key: str, area: Area, basis: str) -> list[tuple[str, float | None]]:
-        """(period key, value) for every complete period, oldest first, the values as :meth:`by_period`
-        gives them (without building its table): the briefing's trend bars."""
+    def trend(self, key: str, area: Area, basis: str) -> list[tuple[str, float]]:
+        """(period key, value) for every complete period with a value (a rate over no searches has
+        none), oldest first, the values as :meth:`by_period` gives them (without building its table):
+        the briefing's trend bars."""
         return [(period.key, value) for period, value in self._complete_values(key, area, basis)]
 
     def trend_text(self, key: str, area: Area, basis: str, last: int = 3) -> str:
@@ -200,12 +201,12 @@ class Snapshot:
         figure = self.figure(key)
         return " · ".join(f"{period.label}: {figure.format(value)}" for period, value in self._complete_values(key, area, basis)[-last:])
 
-    def _complete_values(self, key: str, area: Area, basis: str) -> list[tuple[Period, float | None]]:
+    def _complete_values(self, key: str, area: Area, basis: str) -> list[tuple[Period, float]]:
         if not self.available(key, area):
             return []
         months, figure = self.months_covered(key), self.figures[key]
-        complete = (period for period in periods_between(months.min(), months.max(), basis) if self.is_complete(key, period))
-        return [(period, _as_shown(figure, self.value(key, area, period))) for period in complete]
+        values = ((period, self.value(key, area, period)) for period in periods_between(months.min(), months.max(), basis))
+        return [(period, _as_shown(figure, value)) for period, value in values if value is not None]
 
     # ---- rates per 100,000 residents ---------------------------------------------------------
 
@@ -271,7 +272,7 @@ class Snapshot:
             rows.append(
                 {
                     "period": period.key, "label": period.label, "start": period.start,
-                    "value": _as_shown(figure, value),
+                    "value": None if value is None else _as_shown(figure, value),
                     "complete": complete, "months_with_data": int(np.isin(month_numbers(period.months()), covered).sum()),
                     "rate_per_100k": None if rate is None else round(rate, 2), "population_used": note,
                 }
@@ -336,9 +337,9 @@ def _by_area(areas: pd.DataFrame, counts: dict[str, pd.DataFrame], population: p
     return area_counts, pd.concat(by_year, names=["year", "area"])
 
 
-def _as_shown(figure: Figure, value: float | None) -> float | None:
+def _as_shown(figure: Figure, value: float) -> float:
     """A period's value as tables show it: a rate to 2 decimals, a count as a whole number."""
-    return None if value is None else (round(float(value), 2) if figure.is_rate else int(value))
+    return round(float(value), 2) if figure.is_rate else int(value)
 
 
 def month_numbers(months: pd.DatetimeIndex) -> np.ndarray:

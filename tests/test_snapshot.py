@@ -153,3 +153,20 @@ def test_monthly_counts_pick_each_month_asked_for_whatever_its_time_unit(committ
     assert snapshot.monthly_counts("homicide_offences", hackney, months.append(pd.DatetimeIndex([beyond]))) is None
     assert snapshot.monthly_counts("homicide_offences", hackney, pd.DatetimeIndex([])) is None
     assert not snapshot.covers("homicide_offences", pd.DatetimeIndex(["1990-01-01"]))
+
+
+def test_trend_is_the_complete_periods_of_the_period_table(committed_snapshot):
+    """The scorecard's trend words and the briefing's bars come from :meth:`Snapshot.trend`, which
+    skips building :meth:`Snapshot.by_period`'s table: both must give the same periods and values
+    (counts and rates, every area, every basis)."""
+    from indicators.areas import area_options
+    from indicators.periods import BASES
+    from indicators.snapshot import Snapshot
+
+    snapshot = Snapshot.load(committed_snapshot)
+    for key in ("knife_injury_victims_under_25_non_da", "weapons_positive_outcome_rate", "homicide_offences", "knife_homicide_victims"):
+        for area in area_options(snapshot.areas):
+            for basis in BASES:
+                table = snapshot.by_period(key, area, basis)
+                expected = [(row.period, row.value) for row in table.itertuples() if row.complete and pd.notna(row.value)]
+                assert snapshot.trend(key, area, basis) == expected, (key, area.key, basis)
