@@ -9,7 +9,7 @@ from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
 from indicators.figures import source_words
 from indicators.verdicts import describe
 from ui import boundaries, cached, charts, filters
-from ui.tiles import other_evidence, verdict_box
+from ui.tiles import other_evidence, small, verdict_box
 
 #: The "Show" choice as written in the URL.
 SCALES = {"count": "count", "rate": "rate per 100,000 residents"}
@@ -22,10 +22,12 @@ def render(slug: str) -> None:
     version = snapshot.version
     area, period, comparison = selection.area, selection.period, selection.comparison
     st.title(f"Claim {claim.number}: {claim.title}")
-    st.markdown(f"> “{claim.words}” — {LETTER}")
     assessment = cached.assessment(version, claim, area, period, comparison)
-    st.caption(f"{assessment.scope} · {area.label} · {period.label} ({period.span}) compared with {comparison.label} ({comparison.span})")
-    st.markdown(f"**Rests on:** {assessment.best.label}")
+    st.markdown(
+        f"> “{claim.words}” — {LETTER}\n\n"
+        + small(f"{assessment.scope} · {area.label} · {period.label} ({period.span}) compared with {comparison.label} ({comparison.span})")
+        + f"\n\n**Rests on:** {assessment.best.label}"
+    )
     if assessment.caveat:
         st.warning(assessment.caveat, icon=":material/warning:")
     verdict_box(assessment.best)
@@ -63,15 +65,14 @@ def render(slug: str) -> None:
     st.caption("Empty values: the period is not fully covered by the source (see months_with_data).")
 
     st.subheader("Definitions, source and caveats")
-    for key in keys:
-        figure = snapshot.figure(key)
-        st.markdown(f"- **{figure.label}** ({figure.unit}): {figure.definition}")
-    st.markdown("**Caveats**")
-    for caveat in (*claim.caveats, *COMMON_CAVEATS):
-        st.markdown(f"- {caveat}")
-    st.markdown("**Sources**")
-    for source in {snapshot.source_of(key)["title"]: snapshot.source_of(key) for key in keys}.values():
-        st.markdown(f"- [{source['title']}]({source['url']}), {source['publisher']}. {source['attribution']}")
+    sources = {snapshot.source_of(key)["title"]: snapshot.source_of(key) for key in keys}.values()
+    st.markdown(  # one element: each is a message the browser applies on every rerun
+        "\n".join(f"- **{snapshot.figure(key).label}** ({snapshot.figure(key).unit}): {snapshot.figure(key).definition}" for key in keys)
+        + "\n\n**Caveats**\n\n"
+        + "\n".join(f"- {caveat}" for caveat in (*claim.caveats, *COMMON_CAVEATS))
+        + "\n\n**Sources**\n\n"
+        + "\n".join(f"- [{source['title']}]({source['url']}), {source['publisher']}. {source['attribution']}" for source in sources)
+    )
 
 
 def _why_unavailable(snapshot, measure: str) -> str:
