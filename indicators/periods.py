@@ -76,9 +76,9 @@ class Period:
 
     @cached_property
     def _months(self) -> pd.DatetimeIndex:
-        # From whole month numbers: pd.date_range costs ~0.2 ms a period, and a verdict makes a dozen periods.
-        first = (self.start.year - 1970) * 12 + self.start.month - 1
-        return pd.DatetimeIndex(np.arange(first, first + self.length).astype("datetime64[M]").astype("datetime64[ns]"))
+        # numpy month arithmetic: pd.date_range costs ~0.2 ms a period, and a verdict makes a dozen periods.
+        first = self.start.to_datetime64().astype("datetime64[M]")
+        return pd.DatetimeIndex((first + np.arange(self.length)).astype("datetime64[ns]"))
 
     def year_to_date(self) -> Period:
         """The same financial year's April to February: what the Met could see when it wrote."""

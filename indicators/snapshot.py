@@ -53,7 +53,7 @@ class Snapshot:
     # serves): derived from the fields above when the Snapshot is made.
     covered_numbers: dict[str, np.ndarray] = field(init=False)  # source table -> sorted month numbers it covers
     resident_rows: dict[tuple[int, str], np.ndarray] = field(init=False)  # (year, area key) -> residents by age (area_residents' columns)
-    area_arrays: dict[tuple[str, str], np.ndarray] = field(init=False)  # (count key, area key) -> monthly counts (area_counts' columns)
+    area_arrays: dict[tuple[str, str], np.ndarray] = field(init=False)  # (count key, area key) -> monthly counts (London-only: the total)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "covered_numbers", {table: month_numbers(months) for table, months in self.coverage.items()})

@@ -170,3 +170,14 @@ def test_trend_is_the_complete_periods_of_the_period_table(committed_snapshot):
                 table = snapshot.by_period(key, area, basis)
                 expected = [(row.period, row.value) for row in table.itertuples() if row.complete and pd.notna(row.value)]
                 assert snapshot.trend(key, area, basis) == expected, (key, area.key, basis)
+
+
+def test_a_periods_months_are_the_first_of_each_month_it_spans():
+    """Period.months() is built with numpy month arithmetic; checked against pandas' own month-start range
+    for every period of every basis from 2003 (the homicide data's start) to 2026."""
+    from indicators.periods import BASES, periods_between
+
+    for basis in BASES:
+        for period in periods_between(pd.Timestamp("2003-01-01"), pd.Timestamp("2026-12-01"), basis):
+            expected = pd.date_range(period.start, period.end, freq="MS", inclusive="left")
+            assert len(expected) == period.length and period.months().equals(expected), period.key
