@@ -54,6 +54,8 @@ class Snapshot:
     covered_numbers: dict[str, np.ndarray] = field(init=False)  # source table -> sorted month numbers it covers
     resident_rows: dict[tuple[int, str], np.ndarray] = field(init=False)  # (year, area key) -> residents by age (area_residents' columns)
     area_arrays: dict[tuple[str, str], np.ndarray] = field(init=False)  # (count key, area key) -> monthly counts (London-only: the total)
+    # claim -> its published statements: as records by period_end and figure_id, and as rows in table order
+    statements: dict[int, tuple[tuple[dict, ...], tuple]] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "covered_numbers", {table: month_numbers(months) for table, months in self.coverage.items()})
@@ -65,6 +67,11 @@ class Snapshot:
         for array in arrays.values():
             array.flags.writeable = False  # shared by every session, like the rest of the Snapshot
         object.__setattr__(self, "area_arrays", arrays)
+        statements = {
+            int(claim): (tuple(rows.sort_values(["period_end", "figure_id"]).to_dict("records")), tuple(rows.itertuples()))
+            for claim, rows in self.published.groupby("claim", sort=False)
+        }
+        object.__setattr__(self, "statements", statements)
 
     @classmethod
     def load(cls, snapshot_dir: Path = SNAPSHOT_DIR, figures: dict[str, Figure] = FIGURES) -> Snapshot:

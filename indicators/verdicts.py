@@ -22,6 +22,7 @@ Verdict rules (:func:`verdict_for`), applied to a rung's headline change:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -285,20 +286,19 @@ def _official(snapshot: Snapshot, claim: Claim, area: Area, period: Period) -> l
 def _published(snapshot: Snapshot, claim: Claim, area: Area, period: Period) -> Rung | None:
     """Rung 4: the claim's published statements; a verdict where two can be set side by side
     (same measure and length, a year apart, the later ending by the end of the selected period)."""
-    statements = snapshot.published[snapshot.published["claim"] == claim.number] if area.level == "London" else snapshot.published.iloc[:0]
-    if statements.empty:
+    if area.level != "London" or claim.number not in snapshot.statements:
         return None
-    quoted = tuple(statements.sort_values(["period_end", "figure_id"]).to_dict("records"))
-    pairs = []
-    for row in statements.itertuples():
-        if row.period_end > period.last_month:
-            continue
-        earlier = statements[
-            (statements["measure"] == row.measure)
-            & (statements["period_start"] == row.period_start - pd.DateOffset(years=1))
-            & (statements["period_end"] == row.period_end - pd.DateOffset(years=1))
-        ]
-        pairs += [(row, before) for before in earlier.itertuples()]
+    quoted, rows = snapshot.statements[claim.number]
+    by_span = defaultdict(list)  # (measure, first month, last month) -> its statements, in table order
+    for row in rows:
+        by_span[row.measure, row.period_start, row.period_end].append(row)
+    a_year = pd.DateOffset(years=1)
+    pairs = [
+        (row, before)
+        for row in rows
+        if row.period_end <= period.last_month
+        for before in by_span.get((row.measure, row.period_start - a_year, row.period_end - a_year), ())
+    ]
     label = f"{RUNG_NAMES[4]}: as stated, not re-derived"
     if not pairs:
         return Rung(
