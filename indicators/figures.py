@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 # ---- conditions on a table's categories -----------------------------------------------------------
@@ -148,7 +149,6 @@ TABLES = {
     "stop_search": ("searches", "record-level stop-and-search data with outcomes (data.police.uk)"),
     "stop_search_by_object_third_party": ("searches", "third-party monthly counts of searches by object"),
 }
-MONTHLY_COLUMNS = ["month", "borough_code", "value"]
 
 
 @dataclass(frozen=True)
@@ -183,15 +183,22 @@ class Count:
     def format(self, value: float | None) -> str:
         return "no data" if value is None else f"{value:,.0f}"
 
-    def monthly(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        """month, borough_code, value: the selected rows summed (a London-only source: borough_code 'LONDON')."""
+    def monthly(self, tables: dict[str, pd.DataFrame], months: pd.DatetimeIndex) -> pd.DataFrame:
+        """Month x borough code: the selected rows' counts summed. One row for each of ``months``
+        (which must hold every month of the table; 0 where nothing was selected), one column for
+        each code with a selected row, in code order (a London-only source: one column, 'LONDON')."""
         frame = tables[self.table]
-        value_column = TABLES[self.table][0]
-        selected = frame[self.where.mask(frame).to_numpy()]
+        selected = self.where.mask(frame).to_numpy()
+        counted = frame[TABLES[self.table][0]].to_numpy(dtype="int64")[selected]
+        month_rows = np.searchsorted(months.values, frame["month"].to_numpy()[selected])
         if self.london_only:
-            selected = selected.assign(borough_code="LONDON")
-        summed = selected.groupby(["month", "borough_code"], as_index=False, observed=True)[value_column].sum()
-        return summed.rename(columns={value_column: "value"})[MONTHLY_COLUMNS]
+            codes, code_columns = pd.Index(["LONDON"], name="borough_code"), np.zeros(len(counted), dtype="int64")
+        else:
+            unique_codes, code_columns = np.unique(frame["borough_code"].to_numpy()[selected], return_inverse=True)
+            codes = pd.Index(unique_codes, name="borough_code", dtype=frame["borough_code"].dtype)
+        wide = np.zeros((len(months), len(codes)), dtype="int64")
+        np.add.at(wide, (month_rows, code_columns), counted)
+        return pd.DataFrame(wide, index=months, columns=codes)
 
 
 @dataclass(frozen=True)

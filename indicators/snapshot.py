@@ -67,9 +67,16 @@ class Snapshot:
         for array in arrays.values():
             array.flags.writeable = False  # shared by every session, like the rest of the Snapshot
         object.__setattr__(self, "area_arrays", arrays)
+        by_claim: dict[int, tuple[list[dict], list]] = {}
+        for record, row in zip(self.published.to_dict("records"), self.published.itertuples()):  # one pass: pandas' per-group calls cost more
+            if pd.isna(record["claim"]):  # context for no one claim (all-age homicide totals)
+                continue
+            records, rows = by_claim.setdefault(int(record["claim"]), ([], []))
+            records.append(record)
+            rows.append(row)
         statements = {
-            int(claim): (tuple(rows.sort_values(["period_end", "figure_id"]).to_dict("records")), tuple(rows.itertuples()))
-            for claim, rows in self.published.groupby("claim", sort=False)
+            claim: (tuple(sorted(records, key=lambda r: (r["period_end"], r["figure_id"]))), tuple(rows))
+            for claim, (records, rows) in by_claim.items()
         }
         object.__setattr__(self, "statements", statements)
 
@@ -80,12 +87,11 @@ class Snapshot:
         tables = {name: read_table(name, snapshot_dir) for name in TABLES}
         population = read_table("population", snapshot_dir)
         areas = read_table("areas", snapshot_dir)
-        coverage = {name: pd.DatetimeIndex(sorted(frame["month"].unique())) for name, frame in tables.items()}
+        coverage = {name: pd.DatetimeIndex(np.unique(frame["month"].to_numpy())) for name, frame in tables.items()}
         counts = {}
         for key, figure in figures.items():
             if isinstance(figure, Count):
-                wide = figure.monthly(tables).pivot(index="month", columns="borough_code", values="value")  # one row per month and code
-                counts[key] = wide.reindex(coverage[figure.table], fill_value=0).fillna(0).astype("int64")
+                counts[key] = figure.monthly(tables, coverage[figure.table])
         covered = [months for months in coverage.values() if len(months)]
         first, last = min(m.min() for m in covered), max(m.max() for m in covered)
         periods = {

@@ -43,6 +43,34 @@ def test_a_different_weapons_selection_is_one_declaration_and_no_rebuild():
     assert "'Offensive weapons' or 'Firearms'" in figures["narrow_weapons"].definition  # the text follows the declaration
 
 
+def test_a_count_sums_its_selection_by_month_and_borough():
+    """Count.monthly on a constructed table, against a plain loop over its rows: every month of the
+    table gets a row (0 where nothing is selected), a borough with no selected row gets no column,
+    and a London-only count is one column whatever the rows' codes."""
+    months = pd.DatetimeIndex(["2024-01-01", "2024-02-01", "2024-03-01"], dtype="datetime64[ms]")
+    table = pd.DataFrame(
+        {
+            "month": months[[0, 0, 0, 2, 2, 1]],
+            "borough_code": pd.array(["E09000002", "E09000002", "E09000003", "E09000003", "E09000002", "E09000004"], dtype="string"),
+            "method": pd.array(["Knife or Sharp Implement"] * 5 + ["Shooting"], dtype="string"),
+            "victims": [2, 3, 1, 4, 5, 7],
+        }
+    )
+    knife = Count("k", "Knife", "victims", "homicide_victims", "Homicide victims", Is("method", ("Knife or Sharp Implement",)))
+    wide = knife.monthly({"homicide_victims": table}, months)
+    expected: dict[tuple[pd.Timestamp, str], int] = {}
+    for row in table.itertuples():
+        if row.method == "Knife or Sharp Implement":
+            expected[row.month, row.borough_code] = expected.get((row.month, row.borough_code), 0) + row.victims
+    assert list(wide.index) == list(months) and list(wide.columns) == ["E09000002", "E09000003"]  # E09000004: shootings only
+    assert {(m, c): int(wide.loc[m, c]) for m in months for c in wide.columns if wide.loc[m, c]} == expected
+    assert wide.loc[months[1]].tolist() == [0, 0]  # February: nothing selected, still a row
+    london_only = Count(
+        "l", "London", "victims", "homicide_victims", "Homicide victims", Is("method", ("Knife or Sharp Implement",)), london_only=True
+    )
+    assert london_only.monthly({"homicide_victims": table}, months)["LONDON"].tolist() == [6, 0, 9]
+
+
 def test_definitions_on_screen_are_written_from_the_declarations():
     assert "method of killing is 'Knife or Sharp Implement'" in FIGURES["knife_homicide_victims"].definition
     assert "age group is '0 to 12' or '13 to 19'" in FIGURES["homicide_victims_0_19"].definition
