@@ -67,6 +67,11 @@ def for_screen(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def with_month_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A monthly table with its ``month`` column as 'YYYY-MM' text: the month, not a date on its first day."""
+    return table.assign(month=table["month"].dt.strftime("%Y-%m"))
+
+
 def _neutralised(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 

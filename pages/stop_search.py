@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators.figures import FIGURES, source_words
 from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data, ratio_unavailable
+from indicators.tables import with_month_text
 from ui import cached, charts, filters
 
 snapshot = cached.snapshot()
@@ -35,7 +36,7 @@ st.subheader("Month by month")
 monthly = cached.searches_by_month(version, area)
 charts.show(
     charts.monthly_outcomes(monthly, f"Weapons searches and their outcomes by month, {area.label}", chart_note, cached.stamp()),
-    monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
+    lambda: with_month_text(monthly),
     "weapons-searches-by-month.csv",
     "months",
 )

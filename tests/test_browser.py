@@ -321,6 +321,20 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
     assert len(rows) == 32 and float(rows["Hackney"]["value"]) == hackney
 
 
+def test_the_side_by_side_csv_is_written_when_clicked(base_url, page):
+    """The side-by-side table is drawn from its cached screen form; its CSV is made from the table itself
+    only when asked for (ui.charts.table_download). Homicide offences: 112, then 104 (SOURCES.md)."""
+    page.goto(f"{base_url}/knife_homicides?area=London")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
+    wait_until_rendered(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.locator(".st-key-csv-side-by-side-knife-homicides").get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename == "claim-1-London-FY2024-25-vs-FY2023-24.csv"
+    rows = {row["figure"]: row for row in csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())}
+    offences = rows["Homicide offences (all methods, all ages)"]
+    assert (offences["previous"], offences["current"], offences["months_compared"]) == ("112", "104", "FY2024/25 against FY2023/24")
+
+
 def test_briefing_downloads_from_the_scorecard(base_url, page):
     from tests.test_briefing import pdf_text
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
@@ -121,13 +122,15 @@ def _number(value) -> str:
     return f"{value:,.1f}" if float(value) % 1 else f"{value:,.0f}"
 
 
-def table_download(table: pd.DataFrame, file_name: str, key: str) -> None:
+def table_download(table: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str, shown: pa.Table | None = None) -> None:
     """A table as readers see it (plain headers, thousands separators, blanks for no value) and a
     CSV download of exactly its rows for analysts (indicators/tables.py), written when clicked; the file
-    name is made safe."""
-    st.dataframe(for_screen(table), hide_index=True, key=f"table-{key}")
+    name is made safe. A table drawn on every rerun passes ``shown``, its screen form made once and
+    cached (as Arrow, which Streamlit sends as it is), and ``table`` as a function for the CSV."""
+    rows = table if callable(table) else lambda: table
+    st.dataframe(for_screen(rows()) if shown is None else shown, hide_index=True, key=f"table-{key}")
     safe_name = file_name.replace("/", "-").replace(" ", "_")
-    st.download_button("Download CSV", lambda: csv_bytes(table), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
+    st.download_button("Download CSV", lambda: csv_bytes(rows()), file_name=safe_name, mime="text/csv", key=f"csv-{key}", on_click="ignore")
 
 
 def image_config(file_name: str) -> dict:
@@ -167,12 +170,13 @@ def table_on_request(label: str, table: pd.DataFrame | Callable[[], pd.DataFrame
     box = st.expander(label, key=f"open-{key}", on_change="rerun")
     if box.open:
         with box:
-            table_download(table() if callable(table) else table, file_name, key)
+            table_download(table, file_name, key)
 
 
-def show(fig: go.Figure, table: pd.DataFrame, file_name: str, key: str) -> None:
+def show(fig: go.Figure, table: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str) -> None:
     """The chart (built with the snapshot's stamp; its image export named after ``file_name``), then,
-    on request, its numbers as a table and a CSV download of exactly those numbers."""
+    on request, its numbers as a table and a CSV download of exactly those numbers (``table`` may be a
+    function, called only once the box is opened)."""
     st.plotly_chart(fig, key=f"chart-{key}", config=image_config(file_name))
     table_on_request("Table of the numbers in this chart", table, file_name, key)
 

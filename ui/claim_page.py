@@ -7,6 +7,7 @@ import streamlit as st
 from indicators.areas import bcu_of, borough_codes
 from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
 from indicators.figures import source_words
+from indicators.tables import with_month_text
 from indicators.verdicts import describe
 from ui import boundaries, cached, charts, filters
 from ui.tiles import other_evidence, small, verdict_box
@@ -35,9 +36,10 @@ def render(slug: str) -> None:
 
     st.subheader(f"{period.label} against {comparison.label}, side by side")
     charts.table_download(
-        cached.claim_comparison(version, claim, area, period, comparison),
+        lambda: cached.claim_comparison(version, claim, area, period, comparison),
         f"claim-{claim.number}-{area.key}-{period.key}-vs-{comparison.key}.csv",
         f"side-by-side-{slug}",
+        shown=cached.claim_comparison_shown(version, claim, area, period, comparison),
     )
 
     st.subheader("Trends")
@@ -121,7 +123,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
             note,
             cached.stamp(),
         ),
-        periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
+        lambda: periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
         f"{measure}-{area.key}-{selection.basis}.csv",
         f"periods-{slug}",
     )
@@ -130,7 +132,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         charts.monthly_chart(
             monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note, cached.stamp()
         ),
-        monthly.assign(month=monthly["month"].dt.strftime("%Y-%m")),
+        lambda: with_month_text(monthly),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
     )
