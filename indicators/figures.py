@@ -190,7 +190,10 @@ class Count:
         frame = tables[self.table]
         selected = self.where.mask(frame).to_numpy()
         counted = frame[TABLES[self.table][0]].to_numpy(dtype="int64")[selected]
-        month_rows = np.searchsorted(months.values, frame["month"].to_numpy()[selected])
+        selected_months = frame["month"].to_numpy()[selected]
+        month_rows = np.searchsorted(months.values, selected_months)
+        if len(month_rows) and (month_rows.max() >= len(months) or (months.values[month_rows] != selected_months).any()):
+            raise ValueError(f"{self.key}: the months given do not hold every month of table '{self.table}'")
         if self.london_only:
             codes, code_columns = pd.Index(["LONDON"], name="borough_code"), np.zeros(len(counted), dtype="int64")
         else:

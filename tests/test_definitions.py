@@ -69,6 +69,8 @@ def test_a_count_sums_its_selection_by_month_and_borough():
         "l", "London", "victims", "homicide_victims", "Homicide victims", Is("method", ("Knife or Sharp Implement",)), london_only=True
     )
     assert london_only.monthly({"homicide_victims": table}, months)["LONDON"].tolist() == [6, 0, 9]
+    with pytest.raises(ValueError, match="do not hold every month"):
+        knife.monthly({"homicide_victims": table}, months[[0, 1]])  # March's rows would land nowhere
 
 
 def test_definitions_on_screen_are_written_from_the_declarations():
