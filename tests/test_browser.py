@@ -305,6 +305,15 @@ def test_twenty_concurrent_sessions(base_url, browser):
     assert errors == []
 
 
+def downloaded_csv(page, key: str, row_name: str) -> tuple[str, dict[str, dict[str, str]]]:
+    """Click the "Download CSV" button of table ``key`` (ui.charts.table_download); return the file's
+    suggested name and its rows by their ``row_name`` column."""
+    with page.expect_download(timeout=60_000) as download:
+        page.locator(f".st-key-csv-{key}").get_by_role("button", name="Download CSV").click()
+    rows = csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())
+    return download.value.suggested_filename, {row[row_name]: row for row in rows}
+
+
 def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
     """Tables are drawn only when their box is opened (ui.charts.table_on_request); the CSV is written when clicked."""
     page.goto(f"{base_url}/knife_injury_under_25?area=London")
@@ -313,10 +322,8 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
     page.get_by_text("Table of the numbers in this map").click()
     page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stDataFrame']\").length == 2", timeout=30_000)
     wait_until_rendered(page)
-    with page.expect_download(timeout=60_000) as download:
-        page.locator(".st-key-csv-map-knife-injury-under-25").get_by_role("button", name="Download CSV").click()
-    assert download.value.suggested_filename == "knife_injury_victims_under_25_non_da-FY2024-25-map.csv"
-    rows = {row["borough"]: row for row in csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())}
+    file_name, rows = downloaded_csv(page, "map-knife-injury-under-25", "borough")
+    assert file_name == "knife_injury_victims_under_25_non_da-FY2024-25-map.csv"
     hackney = snapshot_knife_total(NON_DA, dt.date(2024, 4, 1), dt.date(2025, 4, 1), {"E09000012"})
     assert len(rows) == 32 and float(rows["Hackney"]["value"]) == hackney
 
@@ -327,10 +334,8 @@ def test_the_side_by_side_csv_is_written_when_clicked(base_url, page):
     page.goto(f"{base_url}/knife_homicides?area=London")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     wait_until_rendered(page)
-    with page.expect_download(timeout=60_000) as download:
-        page.locator(".st-key-csv-side-by-side-knife-homicides").get_by_role("button", name="Download CSV").click()
-    assert download.value.suggested_filename == "claim-1-London-FY2024-25-vs-FY2023-24.csv"
-    rows = {row["figure"]: row for row in csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())}
+    file_name, rows = downloaded_csv(page, "side-by-side-knife-homicides", "figure")
+    assert file_name == "claim-1-London-FY2024-25-vs-FY2023-24.csv"
     offences = rows["Homicide offences (all methods, all ages)"]
     assert (offences["previous"], offences["current"], offences["months_compared"]) == ("112", "104", "FY2024/25 against FY2023/24")
 

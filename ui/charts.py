@@ -140,15 +140,17 @@ def image_config(file_name: str) -> dict:
 
 
 #: Characters a title (16 px) and a subtitle (12 px) line may hold: Plotly does not wrap text, and a
-#: phone 390 px wide shows about this much; longer titles break onto more lines instead of being cut off.
-TITLE_LINE, SUBTITLE_LINE = 46, 64
+#: phone 390 px wide shows about this much (about 61 subtitle characters; at 64 the snapshot's version was
+#: cut off); longer titles break onto more lines instead of being cut off.
+TITLE_LINE, SUBTITLE_LINE = 46, 58
 
 
 def _stamped(fig: go.Figure, stamp: str) -> go.Figure:
     """Add the snapshot's version and date to the subtitle, so an exported image says where it came
-    from, and break title and subtitle into lines that fit a phone (the top margin grows to hold them)."""
-    title = textwrap.wrap(fig.layout.title.text or "", TITLE_LINE)
-    subtitle = textwrap.wrap(f"{fig.layout.title.subtitle.text or ''} {stamp}".strip(), SUBTITLE_LINE)
+    from, and break title and subtitle into lines that fit a phone, at spaces only ("victim-level" stays
+    whole; the top margin grows to hold the lines)."""
+    title = textwrap.wrap(fig.layout.title.text or "", TITLE_LINE, break_on_hyphens=False)
+    subtitle = textwrap.wrap(f"{fig.layout.title.subtitle.text or ''} {stamp}".strip(), SUBTITLE_LINE, break_on_hyphens=False)
     fig.update_layout(
         title_text="<br>".join(title),
         title_subtitle_text="<br>".join(subtitle),
