@@ -220,3 +220,21 @@ def test_borough_crime_bad_cell_names_its_row_and_column(tmp_path, lookup, colum
 def test_borough_crime_month_column_out_of_range(tmp_path, lookup):
     text = CRIME_RECENT_CSV.read_text(encoding="utf-8").replace("202602", "209902", 1)
     expect_error(lambda: load_borough_crime_file(write(tmp_path, "recent.csv", text), lookup), "recent.csv", "209902", "not a month")
+
+
+def test_a_boundary_that_is_not_a_polygon_names_its_borough(tmp_path):
+    from loaders.geography import BOUNDARIES, load_boundaries
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"GSS_CODE": f"E09{n:06d}", "NAME": f"Borough {n}"},
+            "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        }
+        for n in range(1, 34)
+    ]
+    features[6]["geometry"] = {"type": "Point", "coordinates": [0, 51.5]}
+    path = tmp_path / BOUNDARIES
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    expect_error(lambda: load_boundaries(tmp_path), path.name, "geometry", "E09000007: geometry 'Point' is not a Polygon")

@@ -98,6 +98,18 @@ def test_point_lookup_agrees_with_a_polygon_by_polygon_check_on_a_real_month(geo
     assert list(locator.codes(lon, lat)) == list(expected)
 
 
+def test_borough_outlines_are_the_geometries_shapely_reads_from_the_geojson():
+    import shapely
+
+    from loaders.geography import _outline, load_boundaries
+
+    collection = load_boundaries(RAW)
+    kinds = {feature["geometry"]["type"] for feature in collection["features"]}
+    assert kinds == {"Polygon", "MultiPolygon"}
+    for feature in collection["features"]:
+        assert shapely.to_wkb(_outline(feature["geometry"])) == shapely.to_wkb(shapely.geometry.shape(feature["geometry"]))
+
+
 def test_a_point_in_two_overlapping_outlines_goes_to_the_lower_code():
     import numpy as np
 
