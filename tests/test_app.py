@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
+import sys
 
 import pandas as pd
 import pyarrow as pa
@@ -406,3 +408,25 @@ def test_small_text_cannot_close_its_directive_early():
     inner = line[len(":small[:gray[") : -2]
     assert "[" not in inner.replace("\\[", "") and "]" not in inner.replace("\\]", "")
     assert inner.replace("\\[", "[").replace("\\]", "]") == "Knife [1-24] ] victims ["
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux gives threads their own priority")
+def test_the_warm_up_lowers_its_own_threads_priority_not_the_servers():
+    import threading
+
+    from ui.warmup import WARM_UP_NICENESS, lower_this_threads_priority
+
+    seen: dict[str, int] = {}
+
+    def in_thread() -> None:
+        lower_this_threads_priority()
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        lower_this_threads_priority()  # again: already that low, nothing to do
+        seen["again"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    worker = threading.Thread(target=in_thread)
+    worker.start()
+    worker.join()
+    assert seen == {"thread": max(before, WARM_UP_NICENESS), "again": max(before, WARM_UP_NICENESS)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before  # the server's own threads are untouched
