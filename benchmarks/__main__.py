@@ -6,7 +6,9 @@ Nothing here asserts a target; targets are printed beside the ratios for a perso
 
 - browser: alternating fresh servers of the bare Streamlit app (benchmarks/bare_app.py) and
            the dashboard in headless Chromium: cold start, deep link to a claim page, area
-           change, bytes to the browser, server memory after every page (benchmarks/browser.py).
+           change, bytes to the browser, server memory after every page (benchmarks/browser.py);
+           cold start and memory also against the bare app with the dashboard's libraries
+           imported (benchmarks/bare_app_with_libraries.py), with no target.
 - rerun:   server script time per rerun (AppTest) of the scorecard and claim pages 1 and 3,
            against the bare app's.
 - build:   ``python -m loaders build`` (in a child process) against reading the same input
@@ -59,14 +61,15 @@ def target_verdict(ratios: list[float], target: float) -> str:
     return f"missed in all {len(ratios)} rounds" if met == 0 else f"met in {met} of {len(ratios)} rounds"
 
 
-def report(label: str, unit: str, measured: list[float], floor: list[float], target: float, scale: float = 1.0, digits: int = 2) -> None:
+def report(label: str, unit: str, measured: list[float], floor: list[float], target: float | None, scale: float = 1.0, digits: int = 2) -> None:
     """One line: the figure, then median (range) for what is measured and for the floor, the ratio of
-    medians, each round's ratio as median (range), and in how many rounds the target was met."""
+    medians, each round's ratio as median (range), and in how many rounds the target was met (or
+    "no target": a floor shown to explain a figure, not to judge it)."""
     ratios = round_ratios(measured, floor)
     of_medians = statistics.median(measured) / statistics.median(floor)
+    judged = "no target" if target is None else f"{target:g}x: {target_verdict(ratios, target)}"
     print(
-        f"| {label} | {_spread(measured, scale, digits)} {unit} | {_spread(floor, scale, digits)} {unit} | {of_medians:.2f}x | "
-        f"{_spread(ratios, 1, 2)} | {target:g}x: {target_verdict(ratios, target)} |"
+        f"| {label} | {_spread(measured, scale, digits)} {unit} | {_spread(floor, scale, digits)} {unit} | {of_medians:.2f}x | {_spread(ratios, 1, 2)} | {judged} |"
     )
 
 
@@ -78,17 +81,18 @@ def header(floor_name: str, subject: str = "dashboard") -> None:
 def bench_browser(runs: int = RUNS) -> None:
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.browser import BARE, DASHBOARD, visit
+    from benchmarks.browser import BARE, BARE_WITH_LIBRARIES, DASHBOARD, visit
     from benchmarks.live import launch_chromium
 
     write_bytecode()
-    results: dict[str, list[dict[str, float]]] = {BARE.name: [], DASHBOARD.name: []}
+    subjects = (BARE, DASHBOARD, BARE_WITH_LIBRARIES)
+    results: dict[str, list[dict[str, float]]] = {subject.name: [] for subject in subjects}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        visit(browser, BARE)  # one unmeasured visit each: first imports, page cache, Chromium's own start
-        visit(browser, DASHBOARD)
+        for subject in subjects:  # one unmeasured visit each: first imports, page cache, Chromium's own start
+            visit(browser, subject)
         for run in range(runs):
-            for subject in (BARE, DASHBOARD) if run % 2 == 0 else (DASHBOARD, BARE):
+            for subject in subjects if run % 2 == 0 else subjects[::-1]:
                 results[subject.name].append(visit(browser, subject))
             print(f"  browser run {run + 1} of {runs} done", file=sys.stderr)
         browser.close()
@@ -108,6 +112,10 @@ def bench_browser(runs: int = RUNS) -> None:
     ]
     for label, unit, figure, target, scale, digits in rows:
         report(label, unit, values(DASHBOARD, figure), values(BARE, figure), target, scale, digits)
+    print(f"\nThe same rounds against a second floor, {BARE_WITH_LIBRARIES.script} (what the project adds beyond its libraries):\n")
+    header(BARE_WITH_LIBRARIES.name)
+    for label, unit, figure, _, scale, digits in rows[:1] + rows[4:5]:  # cold start and memory: what importing the libraries costs
+        report(label, unit, values(DASHBOARD, figure), values(BARE_WITH_LIBRARIES, figure), None, scale, digits)
 
 
 def write_bytecode() -> None:

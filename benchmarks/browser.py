@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from benchmarks.live import free_port, resident_memory_mb, server_cpu_seconds, start_server, stop_server, wait_until_rendered
 
@@ -82,6 +82,9 @@ BARE = Subject(
     areas=("Area 3", "Area 17", "Area 25", "Area 8", "Area 40", "Area 12", "Area 31"),
     watched=f".st-key-tile-0 {METRIC}",
 )
+
+#: The bare app with the dashboard's libraries imported first (benchmarks/bare_app_with_libraries.py).
+BARE_WITH_LIBRARIES = replace(BARE, name="bare app with the dashboard's libraries", script="benchmarks/bare_app_with_libraries.py")
 
 
 class ByteMeter:

@@ -42,3 +42,8 @@ def test_a_report_line_gives_medians_the_ratio_of_medians_and_the_rounds(capsys)
         f"| cold start | {np.median(dashboard):.2f} (2.50-3.60) s | {np.median(floor):.2f} (2.00-2.00) s | "
         f"{np.median(dashboard) / np.median(floor):.2f}x | {np.median(ratios):.2f} ({ratios.min():.2f}-{ratios.max():.2f}) | 1.3x: met in 1 of 3 rounds |"
     )
+
+
+def test_a_floor_without_a_target_is_shown_not_judged(capsys):
+    report("server memory", "MB", [230.0, 228.0], [150.0, 152.0], None, digits=0)
+    assert capsys.readouterr().out.strip().endswith("| 1.52 (1.50-1.53) | no target |")
