@@ -8,8 +8,8 @@ page run then finds everything ready instead of paying ~1 s for it.
 On Linux the thread runs at a lower scheduling priority (``nice`` 10): on a machine with few
 cores the browser loading Streamlit's frontend, and the server answering it, go first, and the
 warm-up takes the time they leave. (With the browser on the same 2-core machine, as for
-someone running the dashboard on their own computer, the first screen was painted 0.1-0.15 s
-sooner: four A/B runs of ten rounds in the benchmark's way; the README has the figures.) Linux
+someone running the dashboard on their own computer, the first screen was painted 0.1-0.3 s
+sooner in five A/B runs of the benchmark's cold start; the README has the figures.) Linux
 gives each thread its own priority; elsewhere ``setpriority`` would name a whole process, so
 the thread keeps the server's.
 
