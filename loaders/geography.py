@@ -129,8 +129,13 @@ def load_boundaries(raw_dir: Path) -> dict:
     for feature in collection["features"]:
         geometry = feature.get("geometry")
         kind = geometry.get("type") if isinstance(geometry, dict) else None
+        code = feature["properties"]["GSS_CODE"]
         if kind not in ("Polygon", "MultiPolygon"):
-            raise SourceError(path, f"{feature['properties']['GSS_CODE']}: geometry {kind!r} is not a Polygon or MultiPolygon", "geometry")
+            raise SourceError(path, f"{code}: geometry {kind!r} is not a Polygon or MultiPolygon", "geometry")
+        try:
+            _outline(geometry)
+        except (ValueError, TypeError, IndexError, shapely.errors.GEOSException) as err:
+            raise SourceError(path, f"{code}: the {kind}'s coordinates are not rings of longitude, latitude pairs ({err})", "geometry") from None
     return collection
 
 

@@ -222,7 +222,7 @@ def test_borough_crime_month_column_out_of_range(tmp_path, lookup):
     expect_error(lambda: load_borough_crime_file(write(tmp_path, "recent.csv", text), lookup), "recent.csv", "209902", "not a month")
 
 
-def test_a_boundary_that_is_not_a_polygon_names_its_borough(tmp_path):
+def test_a_boundary_that_is_not_a_polygon_of_rings_names_its_borough(tmp_path):
     from loaders.geography import BOUNDARIES, load_boundaries
 
     features = [
@@ -233,8 +233,16 @@ def test_a_boundary_that_is_not_a_polygon_names_its_borough(tmp_path):
         }
         for n in range(1, 34)
     ]
-    features[6]["geometry"] = {"type": "Point", "coordinates": [0, 51.5]}
     path = tmp_path / BOUNDARIES
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+    def with_geometry_of_7(geometry: dict) -> None:
+        features[6]["geometry"] = geometry
+        path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+    with_geometry_of_7({"type": "Point", "coordinates": [0, 51.5]})
     expect_error(lambda: load_boundaries(tmp_path), path.name, "geometry", "E09000007: geometry 'Point' is not a Polygon")
+    with_geometry_of_7({"type": "Polygon", "coordinates": [[[0, 0], [1, 0, 5, 6], [1, 1]]]})  # a ragged ring
+    expect_error(lambda: load_boundaries(tmp_path), path.name, "geometry", "E09000007: the Polygon's coordinates are not rings")
+    with_geometry_of_7({"type": "MultiPolygon", "coordinates": [[]]})  # a polygon without its outer ring
+    expect_error(lambda: load_boundaries(tmp_path), path.name, "geometry", "E09000007: the MultiPolygon's coordinates are not rings")
