@@ -66,7 +66,7 @@ def report(label: str, unit: str, measured: list[float], floor: list[float], tar
     medians, each round's ratio as median (range), and in how many rounds the target was met (or
     "no target": a floor shown to explain a figure, not to judge it)."""
     ratios = round_ratios(measured, floor)
-    of_medians = statistics.median(measured) / statistics.median(floor)
+    (of_medians,) = round_ratios([statistics.median(measured)], [statistics.median(floor)])
     judged = "no target" if target is None else f"{target:g}x: {target_verdict(ratios, target)}"
     print(
         f"| {label} | {_spread(measured, scale, digits)} {unit} | {_spread(floor, scale, digits)} {unit} | {of_medians:.2f}x | {_spread(ratios, 1, 2)} | {judged} |"
@@ -114,8 +114,9 @@ def bench_browser(runs: int = RUNS) -> None:
         report(label, unit, values(DASHBOARD, figure), values(BARE, figure), target, scale, digits)
     print(f"\nThe same rounds against a second floor, {BARE_WITH_LIBRARIES.script} (what the project adds beyond its libraries):\n")
     header(BARE_WITH_LIBRARIES.name)
-    for label, unit, figure, _, scale, digits in rows[:1] + rows[4:5]:  # cold start and memory: what importing the libraries costs
-        report(label, unit, values(DASHBOARD, figure), values(BARE_WITH_LIBRARIES, figure), None, scale, digits)
+    for label, unit, figure, _, scale, digits in rows:
+        if figure in ("cold start", "memory"):  # what importing the libraries costs
+            report(label, unit, values(DASHBOARD, figure), values(BARE_WITH_LIBRARIES, figure), None, scale, digits)
 
 
 def write_bytecode() -> None:

@@ -47,3 +47,8 @@ def test_a_report_line_gives_medians_the_ratio_of_medians_and_the_rounds(capsys)
 def test_a_floor_without_a_target_is_shown_not_judged(capsys):
     report("server memory", "MB", [230.0, 228.0], [150.0, 152.0], None, digits=0)
     assert capsys.readouterr().out.strip().endswith("| 1.52 (1.50-1.53) | no target |")
+
+
+def test_a_floor_of_nothing_is_reported_as_missed_not_as_an_error(capsys):
+    report("websocket bytes", "kB", [2.0, 3.0], [0.0, 0.0], 1.3)
+    assert capsys.readouterr().out.strip().endswith("| infx | inf (inf-inf) | 1.3x: missed in all 2 rounds |")
