@@ -3,13 +3,20 @@ computed independently from the snapshot files; filters change what is shown."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import json
+import math
 import os
 import re
 import sys
+from typing import Any
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+import plotly.io
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -378,6 +385,44 @@ def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones()
     assert changed is not first
     assert [bar.y[0] for bar in changed.data if len(bar.y)] == [10.0, 13.0]
     assert draw(periods.astype({"value": "int64"})) is not first  # same numbers, another type: drawn again
+
+
+def _decoded(spec: Any) -> Any:
+    """A chart specification with Plotly's typed arrays ({'dtype', 'bdata'}: base64 of a numpy array)
+    read back with numpy, not-a-number as null and month starts as dates, as the browser reads them."""
+    if isinstance(spec, dict):
+        if {"dtype", "bdata"} <= set(spec):
+            return _decoded(np.frombuffer(base64.b64decode(spec["bdata"]), dtype=spec["dtype"]).tolist())
+        return {key: _decoded(value) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [_decoded(value) for value in spec]
+    if isinstance(spec, float) and math.isnan(spec):
+        return None
+    if isinstance(spec, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00", spec):
+        return spec[:10]
+    return spec
+
+
+def test_a_chart_sends_the_values_plotly_itself_would_send_for_the_columns():
+    """The figures hold their columns as plain lists (ui.charts._plain: Plotly converts numpy arrays
+    again on every draw); what reaches the browser is what Plotly's own encoding of the pandas columns
+    gives, gaps and dates included."""
+    from ui import charts
+
+    monthly = pd.DataFrame(
+        {
+            "month": pd.date_range("2023-11-01", periods=4, freq="MS"),
+            "value": pd.array([3, 0, None, 41], dtype="Int64"),
+            "rolling_12_month_average": [float("nan"), 2.5, 7.25, 11.0],
+        }
+    )
+    fig = charts.monthly_chart(monthly, "title", "victims", "note", "stamp")
+    assert not [name for trace in fig.data for name, value in trace.to_plotly_json().items() if isinstance(value, np.ndarray)]
+    reference = go.Figure([go.Bar(x=monthly["month"], y=monthly["value"]), go.Scatter(x=monthly["month"], y=monthly["rolling_12_month_average"])])
+    sent, expected = (_decoded(json.loads(plotly.io.to_json(figure))["data"]) for figure in (fig, reference))
+    assert [(trace["x"], trace["y"]) for trace in sent] == [(trace["x"], trace["y"]) for trace in expected]
+    assert sent[0]["x"] == ["2023-11-01", "2023-12-01", "2024-01-01", "2024-02-01"] and sent[0]["y"] == [3, 0, None, 41]
+    assert sent[1]["y"] == [None, 2.5, 7.25, 11.0]
 
 
 @pytest.mark.parametrize(
