@@ -387,6 +387,29 @@ def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones()
     assert draw(periods.astype({"value": "int64"})) is not first  # same numbers, another type: drawn again
 
 
+def test_a_chart_from_a_cached_call_is_keyed_on_the_call_and_drawn_from_its_frame():
+    """A claim page names each chart's frame by the cached call that makes it (ui.cached.FrameCall):
+    the same call gives the same figure without reading the frame, another area another figure, and
+    the figure is the one drawn from the frame itself. Only ui.cached's own functions may be named."""
+    from ui import cached, charts
+
+    version, measure = cached.snapshot_version(), "knife_injury_victims_under_25_non_da"
+
+    def chart(frame):
+        return charts.monthly_chart(frame, "title", "victims per month", "note", "stamp")
+
+    hackney = cached.FrameCall(cached.monthly, (version, measure, Area("Borough", "Hackney")))
+    assert hackney.key() == ("monthly", version, measure, "Hackney")
+    first = chart(hackney)
+    assert chart(cached.FrameCall(cached.monthly, (version, measure, Area("Borough", "Hackney")))) is first
+    croydon = chart(cached.FrameCall(cached.monthly, (version, measure, Area("Borough", "Croydon"))))
+    assert croydon is not first
+    assert croydon.to_json() == chart(cached.monthly(version, measure, Area("Borough", "Croydon"))).to_json()
+    assert first.to_json() != croydon.to_json()
+    with pytest.raises(ValueError, match=r"not one of ui\.cached's cached functions"):
+        cached.FrameCall(lambda *_: pd.DataFrame(), (version,))
+
+
 def _decoded(spec: Any) -> Any:
     """A chart specification with Plotly's typed arrays ({'dtype', 'bdata'}: base64 of a numpy array)
     read back with numpy, not-a-number as null and month starts as dates, as the browser reads them."""

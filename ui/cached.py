@@ -5,6 +5,8 @@
   after loading (indicators/snapshot.py); nothing else mutable is shared.
 - Every frame or verdict a page draws is cached per (version, arguments) with
   ``st.cache_data``, which hands each caller its own copy.
+- A chart's frame can be named by its cached call (:class:`FrameCall`), so that a chart
+  already built is found without copying its frame out of the cache (ui/charts.py).
 
 The snapshot folder is data/snapshot unless the environment variable
 KNIFE_CLAIMS_SNAPSHOT names another (used by tests; a refreshed snapshot lives in
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,6 +57,32 @@ HASH_BY_KEY: dict[str | type, Callable[[Any], Any]] = {
 def cache_data(**options: Any) -> Callable[[F], F]:
     """``st.cache_data`` keyed with :data:`HASH_BY_KEY`, every call made by keyword (ui/keyword_cache.py)."""
     return by_keyword(st.cache_data(hash_funcs=HASH_BY_KEY, **options))
+
+
+@dataclass(frozen=True)
+class FrameCall:
+    """A frame named by the cached call of this module that makes it, e.g.
+    ``FrameCall(by_period, (version, key, area, basis))``; calling it reads the frame.
+
+    A chart built from one (ui/charts.py) is cached on the call's arguments, so drawing a chart
+    already built neither copies its frame out of Streamlit's cache nor hashes the frame's rows
+    (together about 1 ms a chart on every rerun); the frame is read only to build the chart or
+    to show its table.
+    """
+
+    function: Callable[..., pd.DataFrame]
+    arguments: tuple
+
+    def __post_init__(self) -> None:
+        if globals().get(self.function.__name__) is not self.function:  # the name must say which frame it is
+            raise ValueError(f"{self.function!r} is not one of ui.cached's cached functions")
+
+    def __call__(self) -> pd.DataFrame:
+        return self.function(*self.arguments)
+
+    def key(self) -> tuple:
+        """What identifies the frame: the function's name and its arguments' keys (:data:`HASH_BY_KEY`)."""
+        return (self.function.__name__, *(HASH_BY_KEY[type(a)](a) if type(a) in HASH_BY_KEY else a for a in self.arguments))
 
 
 def snapshot_dir() -> Path:

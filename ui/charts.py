@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import textwrap
 from collections.abc import Callable
+from typing import TypeAlias
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +14,7 @@ import pyarrow as pa
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
+from ui.cached import FrameCall
 from ui.keyword_cache import by_keyword
 
 BLUE, ORANGE, GREY, BLACK, GREEN = "#0072B2", "#E69F00", "#BBBBBB", "#000000", "#009E73"
@@ -27,8 +29,16 @@ def _content(frame: pd.DataFrame) -> bytes:
 
 #: Every figure builder below is cached on its arguments and shared by every session that draws the
 #: same chart, so the server builds each figure once per snapshot. A cached figure is never changed
-#: after it is built (st.plotly_chart only reads it).
-shared_figure = by_keyword(st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _content}))
+#: after it is built (st.plotly_chart only reads it). Its frame is given either as a frame, keyed on
+#: its content, or as the cached call that makes it (ui.cached.FrameCall), keyed on that call.
+shared_figure = by_keyword(st.cache_resource(show_spinner=False, max_entries=256, hash_funcs={pd.DataFrame: _content, FrameCall: FrameCall.key}))
+
+#: A chart's frame: the frame itself, or the cached call that makes it.
+Frame: TypeAlias = pd.DataFrame | FrameCall
+
+
+def _read(frame: Frame) -> pd.DataFrame:
+    return frame() if isinstance(frame, FrameCall) else frame
 
 
 def _plain(values: pd.Series) -> list:
@@ -64,9 +74,10 @@ def _layout(fig: go.Figure, title: str, y_label: str, note: str, stamp: str, hei
 
 
 @shared_figure
-def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
+def period_bars(periods: Frame, column: str, selected: str, compared: str, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
     """One bar per complete period, height from ``column`` ('value' or 'rate_per_100k'); the
     selected and compared periods are labelled and patterned."""
+    periods = _read(periods)
     complete = periods[periods["complete"]].assign(value=lambda f: f[column])
     role = complete["period"].map({selected: "selected", compared: "compared with"}).fillna("other years")
     fig = go.Figure()
@@ -91,7 +102,8 @@ def period_bars(periods: pd.DataFrame, column: str, selected: str, compared: str
 
 
 @shared_figure
-def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
+def monthly_chart(monthly: Frame, title: str, y_label: str, note: str, stamp: str) -> go.Figure:
+    monthly = _read(monthly)
     fig = go.Figure()
     fig.add_bar(
         x=_months(monthly["month"]), y=_plain(monthly["value"]), name="month", marker_color=GREY, hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>"
@@ -108,10 +120,10 @@ def monthly_chart(monthly: pd.DataFrame, title: str, y_label: str, note: str, st
 
 
 @shared_figure
-def ranked_bars(breakdown: pd.DataFrame, column: str, highlight: str | None, title: str, x_label: str, note: str, stamp: str) -> go.Figure:
+def ranked_bars(breakdown: Frame, column: str, highlight: str | None, title: str, x_label: str, note: str, stamp: str) -> go.Figure:
     """Horizontal bars in the breakdown's order (largest first), length from ``column``; the
     selected area is blue and marked '(selected)'."""
-    ranked = breakdown.iloc[::-1].assign(value=lambda f: f[column])
+    ranked = _read(breakdown).iloc[::-1].assign(value=lambda f: f[column])
     names = [f"{area} (selected)" if area == highlight else area for area in ranked["area"]]
     fig = go.Figure(
         go.Bar(
@@ -218,7 +230,7 @@ def _outlines(geojson_url: str, featureidkey: str, locations: tuple[str, ...], c
 
 @shared_figure
 def borough_map(
-    values: pd.DataFrame,
+    values: Frame,
     boroughs_url: str,
     bcus_url: str,
     bcu_names: tuple[str, ...],
@@ -236,6 +248,7 @@ def borough_map(
     once. Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
     works offline.
     """
+    values = _read(values)
     fig = go.Figure()
     fig.add_choroplethmap(
         geojson=boroughs_url,

@@ -111,7 +111,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
             f"Rates for {period.label} use the ONS mid-year estimate {snapshot.population_year(period)[1]}. "
             f"The series differ ({snapshot.population_series_note()}): do not read the break as change."
         )
-    periods = cached.by_period(version, measure, area, selection.basis)
+    periods = cached.FrameCall(cached.by_period, (version, measure, area, selection.basis))
     charts.show(
         charts.period_bars(
             periods,
@@ -123,16 +123,16 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
             note,
             cached.stamp(),
         ),
-        lambda: periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
+        lambda: periods()[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
         f"{measure}-{area.key}-{selection.basis}.csv",
         f"periods-{slug}",
     )
-    monthly = cached.monthly(version, measure, area)
+    monthly = cached.FrameCall(cached.monthly, (version, measure, area))
     charts.show(
         charts.monthly_chart(
             monthly, f"{figure.label} by month, {area.label}", "per cent" if unit == "%" else f"{figure.unit} per month", note, cached.stamp()
         ),
-        lambda: with_month_text(monthly),
+        lambda: with_month_text(monthly()),
         f"{measure}-{area.key}-monthly.csv",
         f"monthly-{slug}",
     )
@@ -147,7 +147,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
         f"{'Per 100,000 residents. ' if per_100k else ''}Data through {through:%b %Y}. Source: {source_words(figure)}. 'Not assigned': London only."
     )
     for place, level in zip(st.columns(2), ("bcu", "borough")):
-        ranked = cached.breakdown(version, measure, period, level, per_100k)
+        ranked = cached.FrameCall(cached.breakdown, (version, measure, period, level, per_100k))
         highlight = bcu_of(area, snapshot.areas) if level == "bcu" else (area.name if area.level == "Borough" else None)
         with place:
             charts.show(
@@ -183,7 +183,7 @@ def _trend_title(snapshot, measure: str, area, period, comparison, per_100k: boo
 
 
 def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, unit: str, through, slug: str) -> None:
-    values = cached.borough_values(version, measure, period, per_100k)
+    values = cached.FrameCall(cached.borough_values, (version, measure, period, per_100k))
     selected_boroughs = tuple(sorted(borough_codes(area, snapshot.areas))) if area.level == "Borough" else ()
     key = f"map-{slug}"
     figure = charts.borough_map(
