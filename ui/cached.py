@@ -66,8 +66,8 @@ class FrameCall:
 
     A chart built from one (ui/charts.py) is cached on the call's arguments, so drawing a chart
     already built neither copies its frame out of Streamlit's cache nor hashes the frame's rows
-    (together about 1 ms a chart on every rerun); the frame is read only to build the chart or
-    to show its table.
+    (together a third of a claim page's rerun before); the frame is read only to build the chart
+    or to show its table.
     """
 
     function: Callable[..., pd.DataFrame]
