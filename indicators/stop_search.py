@@ -101,6 +101,12 @@ def ratio_unavailable(table: pd.DataFrame) -> str | None:
     return "No ratio can be given: no weapons searches of White residents were recorded here, so there is nothing to compare with."
 
 
+def with_ratio(table: pd.DataFrame) -> pd.DataFrame:
+    """The groups of a disproportionality table (from :func:`disproportionality`) that have a ratio
+    to White residents: what its chart draws."""
+    return table.dropna(subset=["ratio_to_white"])
+
+
 AGE_ORDER = ["under 10", "10-17", "18-24", "25-34", "over 34"]
 
 

@@ -67,6 +67,12 @@ def for_screen(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def period_table(periods: pd.DataFrame) -> pd.DataFrame:
+    """A claim page's year-by-year table (from ``Snapshot.by_period``) as its CSV gives it: the
+    counts, rates and the residents they use, and how complete each period is."""
+    return periods[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]]
+
+
 def with_month_text(table: pd.DataFrame) -> pd.DataFrame:
     """A monthly table with its ``month`` column as 'YYYY-MM' text: the month, not a date on its first day."""
     return table.assign(month=table["month"].dt.strftime("%Y-%m"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.figures import FIGURES, source_words
-from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data, ratio_unavailable
+from indicators.stop_search import DISPROPORTIONALITY_DEFINITION, months_with_data, ratio_unavailable, with_ratio
 from indicators.tables import with_month_text
 from ui import cached, charts, filters
 
@@ -60,7 +60,7 @@ if no_ratio:
 else:
     charts.show(
         charts.simple_bars(
-            ethnicity.dropna(subset=["ratio_to_white"]),
+            with_ratio(ethnicity),
             "ethnic_group",
             "ratio_to_white",
             f"Disproportionality ratio to White residents, {period.label}",

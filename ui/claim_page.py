@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.areas import bcu_of, borough_codes
 from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
 from indicators.figures import source_words
-from indicators.tables import with_month_text
+from indicators.tables import period_table, with_month_text
 from indicators.verdicts import describe
 from ui import boundaries, cached, charts, filters
 from ui.tiles import other_evidence, small, verdict_box
@@ -123,7 +123,7 @@ def _charts(snapshot, version: str, measure: str, selection: filters.Selection, 
             note,
             cached.stamp(),
         ),
-        lambda: periods()[["period", "value", "rate_per_100k", "population_used", "complete", "months_with_data"]],
+        lambda: period_table(periods()),
         f"{measure}-{area.key}-{selection.basis}.csv",
         f"periods-{slug}",
     )
