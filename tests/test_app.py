@@ -387,6 +387,20 @@ def test_a_chart_is_shared_for_the_same_numbers_and_rebuilt_for_different_ones()
     assert draw(periods.astype({"value": "int64"})) is not first  # same numbers, another type: drawn again
 
 
+def test_year_bars_name_about_a_dozen_years_and_always_the_two_compared():
+    """21 financial years are too many labels for a phone (they overlapped at 390 px): every other one
+    is named, counted back from the latest, and the selected and compared years always are."""
+    from ui import charts
+
+    years = [f"FY{year}/{(year + 1) % 100:02d}" for year in range(2004, 2025)]
+    periods = pd.DataFrame({"period": years, "label": years, "value": range(21), "complete": True})
+    ticks = list(charts.period_bars(periods, "value", "FY2024/25", "FY2023/24", "t", "victims", "n", "s").layout.xaxis.tickvals)
+    assert ticks == [*years[0::2][:-1], "FY2023/24", "FY2024/25"]
+    assert len(ticks) == 12
+    few = periods.tail(8)
+    assert list(charts.period_bars(few, "value", "FY2024/25", "FY2020/21", "t", "victims", "n", "s").layout.xaxis.tickvals) == years[-8:]
+
+
 def test_a_chart_from_a_cached_call_is_keyed_on_the_call_and_drawn_from_its_frame():
     """A claim page names each chart's frame by the cached call that makes it (ui.cached.FrameCall):
     the same call gives the same figure without reading the frame, another area another figure, and
