@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +40,7 @@ from loaders.errors import SourceError
 from loaders.geography import BCU_TABLE, BOUNDARIES, BoroughLookup, PointLocator, bcu_outlines, load_boroughs, load_boundaries, simplify_boundaries
 from loaders.homicide_victims import FILE_PATTERN as HOMICIDE_PATTERN
 from loaders.homicide_victims import load_homicide_victims
+from loaders.homicide_victims import months_in as homicide_months_in
 from loaders.knife_crime import FILE_PATTERNS as KNIFE_PATTERNS
 from loaders.knife_crime import load_knife_crime
 from loaders.knife_crime import months_in as knife_months_in
@@ -201,8 +201,7 @@ def population_tables(context: BuildContext) -> list[Table]:
 
 def homicide_tables(context: BuildContext) -> list[Table]:
     files = _required(context.raw_dir, HOMICIDE_PATTERN, "homicide victims")
-    load = cache(lambda path: load_homicide_victims(path, context.geography.lookup))  # small files: each is loaded once, whole
-    path, victims = _newest(files, load, lambda p: load(p)["month"])
+    path, victims = _newest(files, lambda p: load_homicide_victims(p, context.geography.lookup), homicide_months_in)
     key = list(victims.columns)
     counts = victims.groupby(key, observed=True, as_index=False).size().rename(columns={"size": "victims"})
     counts = counts.sort_values(key).reset_index(drop=True)

@@ -94,7 +94,7 @@ class BoroughLookup:
     def codes_for_labels(self, labels: pd.Series, file: Path, column: str) -> pd.Series:
         """GSS code per label; '&' vs 'and', case and short forms are tolerated.
 
-        An unrecognised label raises SourceError naming file and column.
+        An unrecognised label raises SourceError naming the file, the column and its first row.
         """
         by_key = {_label_key(name): code for name, code in zip(self.boroughs.borough, self.boroughs.borough_code)}
         by_key.update({label: NOT_ASSIGNED_CODE for label in NOT_ASSIGNED_LABELS})

@@ -39,6 +39,8 @@ from loaders.validation import (
     parse_counts,
     parse_months,
     read_csv_as_text,
+    read_distinct_as_text,
+    read_header,
     require_columns,
 )
 
@@ -71,6 +73,9 @@ ETHNICITIES = {
     "Other.": "Other",  # 2025 layout, with the full stop
 }
 MONTH_FORMATS = ["%b %Y", "%B %Y", "%Y-%m", "%Y-%m-%d", "%d/%m/%Y", "%b-%y"]
+LAYOUT = "MPS homicide victims"
+#: Normalised headers another layout spells differently: the spreadsheet export's ``MethodofKilling``.
+HEADER_ALIASES = {"methodofkilling": "method_of_killing"}
 COMMON_COLUMNS = [
     "count_of_victims",
     "age_group",
@@ -84,18 +89,33 @@ COMMON_COLUMNS = [
 ]
 
 
+def _date_columns(columns: list[str]) -> list[str]:
+    """The columns a layout dates its rows by (normalised headers): one, or the spreadsheet export's two."""
+    return ["recorded_date"] if "recorded_date" in columns else ["recorded_year", "recorded_month"]
+
+
+def _recorded_months(dates: pd.DataFrame, path: Path) -> pd.Series:
+    """The first day of each row's recorded month, from its date column(s) (:func:`_date_columns`)."""
+    if "recorded_date" in dates.columns:
+        return parse_months(dates["recorded_date"], path, "Recorded Date", MONTH_FORMATS, FIRST_MONTH)
+    joined = dates["recorded_month"].str.strip() + " " + dates["recorded_year"].str.strip()
+    return parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"], FIRST_MONTH)
+
+
+def months_in(path: Path) -> pd.Series:
+    """The distinct months a victims file holds, from its date column(s) alone (for choosing a
+    vintage); its header must have one of the layouts, and every month must parse."""
+    date_columns = _date_columns(list(read_header(path, HEADER_ALIASES).values()))
+    return _recorded_months(read_distinct_as_text(path, date_columns, COMMON_COLUMNS, LAYOUT, HEADER_ALIASES), path)
+
+
 def load_homicide_victims(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     """One row per homicide victim from any of the three public layouts (see module doc)."""
     table = read_csv_as_text(path)
     table.columns = [normalise_header(c) for c in table.columns]
-    table = table.rename(columns={"methodofkilling": "method_of_killing"})
-    if "recorded_date" in table.columns:
-        require_columns(table, COMMON_COLUMNS, path, "MPS homicide victims")
-        month = parse_months(table["recorded_date"], path, "Recorded Date", MONTH_FORMATS, FIRST_MONTH)
-    else:
-        require_columns(table, [*COMMON_COLUMNS, "recorded_year", "recorded_month"], path, "MPS homicide victims")
-        joined = table["recorded_month"].str.strip() + " " + table["recorded_year"].str.strip()
-        month = parse_months(joined, path, "Recorded Year/Recorded Month", ["%b %Y", "%B %Y"], FIRST_MONTH)
+    table = table.rename(columns=HEADER_ALIASES)
+    require_columns(table, [*COMMON_COLUMNS, *_date_columns(list(table.columns))], path, LAYOUT)
+    month = _recorded_months(table, path)
     count = parse_counts(table["count_of_victims"], path, "Count of Victims", 1_000)
     if (count != 1).any():
         raise SourceError(path, "expected one victim per row (Count of Victims = 1)", "Count of Victims")

@@ -82,8 +82,8 @@ def read_knife_file(path: Path) -> pd.DataFrame:
 def months_in(path: Path) -> pd.Series:
     """The distinct months a knife file holds, from its month column alone (for choosing a vintage);
     its header must have the knife layout, and every month must parse."""
-    months = read_distinct_as_text(path, "month_year", REQUIRED, "MPS Monthly Crime Dashboard knife").str.strip()
-    return parse_months(pd.Series(months.unique()), path, "Month_Year", MONTH_FORMATS, FIRST_MONTH)
+    months = read_distinct_as_text(path, ["month_year"], REQUIRED, "MPS Monthly Crime Dashboard knife")["month_year"]
+    return parse_months(months, path, "Month_Year", MONTH_FORMATS, FIRST_MONTH)
 
 
 def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -74,30 +73,44 @@ def read_parquet_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def read_distinct_as_text(path: Path, column: str, layout_columns: list[str], layout: str) -> pd.Series:
-    """The distinct values of one column of a CSV or parquet file as text, found by its normalised
-    header ('month_year' for 'Month_Year'), without parsing the rest: enough to tell vintages of a
-    source apart. The header must hold every one of ``layout_columns`` (normalised); a missing
-    column or an unreadable file raises SourceError."""
-    path = Path(path)
+def read_header(path: Path, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A CSV or parquet file's column names as written, each with its normalised name (see
+    :func:`normalise_header`; ``aliases`` renames a normalised name), without reading its rows.
+    An unreadable file raises SourceError."""
+    path, aliases = Path(path), aliases or {}
     try:
         names = list(pq.read_schema(path).names if path.suffix == ".parquet" else _all_text(path.read_bytes()[:65_536]))
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as err:
         raise SourceError(path, f"not a readable file: {err}") from None
-    require_columns(pd.DataFrame(columns=[normalise_header(name) for name in names]), [*layout_columns, column], path, layout)
-    name = next(name for name in names if normalise_header(name) == column)
+    return {name: aliases.get(normalise_header(name), normalise_header(name)) for name in names}
+
+
+def read_distinct_as_text(
+    path: Path, columns: list[str], layout_columns: list[str], layout: str, aliases: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The distinct rows of some columns of a CSV or parquet file as text, found by their normalised
+    headers ('month_year' for 'Month_Year'; ``aliases`` renames a normalised header), without parsing
+    the rest: enough to tell vintages of a source apart. Each row is indexed by the file row where it
+    first occurs (0 = first), so that an error names that row. The header must hold every one of
+    ``layout_columns`` (normalised); a missing column or an unreadable file raises SourceError."""
+    path = Path(path)
+    normalised = read_header(path, aliases)
+    require_columns(pd.DataFrame(columns=list(normalised.values())), [*layout_columns, *columns], path, layout)
+    wanted = [next(name for name in normalised if normalised[name] == column) for column in columns]
     try:
         if path.suffix == ".parquet":
-            table = pq.read_table(path, columns=[name])
+            table = pq.read_table(path, columns=wanted)
         else:
             table = pacsv.read_csv(
                 path,
                 read_options=pacsv.ReadOptions(encoding="utf-8"),
-                convert_options=pacsv.ConvertOptions(include_columns=[name], column_types={name: pa.string()}),
+                convert_options=pacsv.ConvertOptions(include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string())),
             )
     except (pa.ArrowInvalid, OSError) as err:
-        raise SourceError(path, f"not a readable file: {err}", column) from None
-    return pc.unique(table.column(0)).to_pandas().astype("string")
+        raise SourceError(path, f"not a readable file: {err}", columns[0]) from None
+    rows = table.select(wanted).rename_columns(columns).append_column("row", pa.array(np.arange(table.num_rows)))
+    distinct = rows.group_by(columns, use_threads=False).aggregate([("row", "min")]).sort_by("row_min").to_pandas()
+    return distinct[columns].astype("string").set_axis(distinct["row_min"].to_numpy())
 
 
 def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout: str) -> None:
@@ -109,6 +122,12 @@ def require_columns(frame: pd.DataFrame, required: list[str], file: Path, layout
             f"missing from the {layout} layout (columns found: {', '.join(map(str, frame.columns))})",
             column=missing[0],
         )
+
+
+def row_of(values: pd.Series, bad: pd.Series | np.ndarray) -> int:
+    """The file row (1 = the first row after the header) of the first ``bad`` value. Row numbers come
+    from ``values``' index, which keeps the file's rows (0 = first) through filtering, as read."""
+    return int(values.index[int(np.asarray(bad).argmax())]) + 1
 
 
 def _whole_counts(values: pd.Series, maximum: int) -> tuple[pd.Series, pd.Series]:
@@ -129,10 +148,9 @@ def parse_counts(values: pd.Series, file: Path, column: str, maximum: int) -> pd
     """
     numbers, bad = _whole_counts(values, maximum)
     if bad.any():
-        position = int(bad.to_numpy().argmax())
         raise SourceError(
             file,
-            f"row {position + 1}: {values.iloc[position]!r} is not a whole count from 0 to {maximum:,}",
+            f"row {row_of(values, bad)}: {values[bad.to_numpy()].iloc[0]!r} is not a whole count from 0 to {maximum:,}",
             column=column,
         )
     return numbers.astype("int64")
@@ -168,11 +186,10 @@ def parse_months(values: pd.Series, file: Path, column: str, formats: list[str],
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         if parsed.notna().all():
             return check_months(parsed.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), values, file, column, earliest)
-    parsed = pd.to_datetime(text, format=formats[0], errors="coerce")
-    position = int(parsed.isna().to_numpy().argmax())
+    unparsed = pd.to_datetime(text, format=formats[0], errors="coerce").isna().to_numpy()
     raise SourceError(
         file,
-        f"row {position + 1}: {values.iloc[position]!r} is not a month (expected e.g. {', '.join(formats)})",
+        f"row {row_of(values, unparsed)}: {values[unparsed].iloc[0]!r} is not a month (expected e.g. {', '.join(formats)})",
         column=column,
     )
 
@@ -182,8 +199,8 @@ def check_months(months: pd.Series, values: pd.Series, file: Path, column: str, 
     latest = pd.Timestamp.now().to_period("M").to_timestamp()
     outside = (months < pd.Timestamp(earliest)) | (months > latest)
     if outside.any():
-        position = int(outside.to_numpy().argmax())
-        raise SourceError(file, f"row {position + 1}: {values.iloc[position]!r} is outside {earliest} to {latest:%Y-%m}", column=column)
+        shown = values[outside.to_numpy()].iloc[0]
+        raise SourceError(file, f"row {row_of(values, outside)}: {shown!r} is outside {earliest} to {latest:%Y-%m}", column=column)
     return months
 
 
@@ -196,10 +213,12 @@ def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:
 
 
 def map_labels(values: pd.Series, mapping: Mapping[str, object], file: Path, column: str) -> pd.Series:
-    """Map source labels through ``mapping``; an unknown label raises SourceError."""
+    """Map source labels through ``mapping``; an unknown or blank label raises SourceError naming
+    the first row holding one (see :func:`row_of`)."""
     text = values.astype("string").str.strip()
     unknown = sorted(set(text.dropna().unique()) - set(mapping))
     if unknown or text.isna().any():
         shown = unknown[:5] or ["<blank>"]
-        raise SourceError(file, f"unknown value(s) {shown}; expected one of {sorted(mapping)}", column=column)
+        first = row_of(values, ~text.isin(list(mapping)).fillna(False).to_numpy())
+        raise SourceError(file, f"row {first}: unknown value(s) {shown}; expected one of {sorted(mapping)}", column=column)
     return text.map(mapping)

@@ -10,10 +10,12 @@ import pytest
 from loaders.borough_crime import load_borough_crime_file
 from loaders.errors import SourceError
 from loaders.homicide_victims import load_homicide_victims
+from loaders.homicide_victims import months_in as homicide_months_in
 from loaders.knife_crime import load_knife_crime
+from loaders.knife_crime import months_in as knife_months_in
 from loaders.population import load_mid_year_estimates
 from loaders.stop_search import load_stop_search
-from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, VICTIMS_2020
+from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, VICTIMS_2020, VICTIMS_2024
 
 KNIFE_HEADER = "Month_Year,Area Type,Borough_SNT,Area name,Area code,Crime Type,Crime Subtype,Measure,Financial Year,Count,Refresh Date"
 KNIFE_ROWS = [
@@ -76,6 +78,49 @@ def test_unparseable_homicide_date(tmp_path, lookup):
     text = VICTIMS_2020.read_text(encoding="utf-8").replace("Jan 2003", "Janvier 2003", 1)
     path = write(tmp_path, "victims.csv", text)
     expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "Recorded Date", "Janvier 2003")
+
+
+SNT_ROW = (
+    "2024-04-01,Safer Neighbourhood Teams,Croydon Addiscombe East,Addiscombe East,E05011462,Knife Crime,Knife Crime,Offences,fy24-25,2,2026-03-18"
+)
+
+
+@pytest.mark.parametrize(
+    "good, bad, column, problem",
+    [
+        ("2024-05-01", "May-ish", "Month_Year", "'May-ish' is not a month"),
+        (",4,", ",four,", "Count", "'four' is not a whole count"),
+        ("2024-05-01", "2099-05-01", "Month_Year", "'2099-05-01' is outside"),
+    ],
+)
+def test_an_error_names_the_files_row_not_its_place_among_the_rows_kept(tmp_path, lookup, good, bad, column, problem):
+    """The bad value is on the file's 4th row, after two Safer Neighbourhood Team rows that the loader
+    sets aside: the error says row 4 (it said row 2, its place among the borough rows, until 7 December),
+    both when the build picks a vintage by its months (months_in) and when the file is loaded."""
+    rows = [KNIFE_ROWS[0], SNT_ROW, SNT_ROW.replace("Addiscombe East", "Addiscombe West"), KNIFE_ROWS[2].replace(good, bad), KNIFE_ROWS[1]]
+    path = knife_csv(tmp_path, rows=rows)
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, column, f"row 4: {problem}")
+    if column == "Month_Year":
+        expect_error(lambda: knife_months_in(path), path.name, column, f"row 4: {problem}")
+
+
+def with_cell(source, row: int, column: str, value: str) -> str:
+    """The text of CSV file ``source`` with one cell changed (row 1 = the first after the header)."""
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    return frame.to_csv(index=False)
+
+
+def test_an_unknown_label_names_its_row(tmp_path, lookup):
+    path = write(tmp_path, "victims.csv", with_cell(VICTIMS_2020, 3, "Sex", "Mal"))
+    expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "Sex", "row 3: unknown value(s) ['Mal']")
+
+
+@pytest.mark.parametrize("source, column", [(VICTIMS_2020, "Recorded Date"), (VICTIMS_2024, "Recorded Month")])
+def test_a_bad_homicide_month_is_found_by_its_row_when_choosing_a_vintage(tmp_path, source, column):
+    """loaders.homicide_victims.months_in reads the date columns alone, in both layouts, and names a bad month's row."""
+    path = write(tmp_path, "victims.csv", with_cell(source, 100, column, "Janvier"))
+    expect_error(lambda: homicide_months_in(path), "victims.csv", "Recorded", "row 100: ")
 
 
 @pytest.mark.parametrize("bad", ["-3", "twelve", "2.5", ""])

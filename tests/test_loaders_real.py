@@ -16,6 +16,7 @@ from loaders.borough_crime import load_borough_crime
 from loaders.build import _newest
 from loaders.geography import CITY_OF_LONDON_CODE, NOT_ASSIGNED_CODE
 from loaders.homicide_victims import load_homicide_victims
+from loaders.homicide_victims import months_in as homicide_months_in
 from loaders.knife_crime import load_knife_crime
 from loaders.knife_crime import months_in as knife_months_in
 from loaders.population import load_census_ethnicity, load_mid_year_estimates
@@ -167,6 +168,13 @@ def test_knife_months_from_the_month_column_alone_match_the_whole_file(knife):
     """loaders.knife_crime.months_in reads one column to choose a vintage; it must see the months the full load sees."""
     for path in (KNIFE_PARQUET, KNIFE_CSV):
         assert sorted(knife_months_in(path)) == sorted(knife["month"].unique()), path.name
+
+
+def test_homicide_months_from_the_date_columns_alone_match_the_whole_file(lookup):
+    """loaders.homicide_victims.months_in reads the date column(s) to choose a vintage, in both
+    layouts (Recorded Date; Recorded Year and Recorded Month); it must see the months the full load sees."""
+    for path in (VICTIMS_2020, VICTIMS_2024):
+        assert sorted(homicide_months_in(path).unique()) == sorted(load_homicide_victims(path, lookup)["month"].unique()), path.name
 
 
 def test_the_newest_vintage_is_chosen_before_any_file_is_loaded(tmp_path):
