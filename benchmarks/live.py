@@ -90,14 +90,19 @@ def server_cpu_seconds(pid: int) -> float:
 def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
     """Until the page has drawn its title, the script has finished its run (the app's own script
     state: the running indicator shows only after a second), no placeholder is left and every
-    chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later). A click
+    chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later), a map
+    once the boundary files it names by address have arrived (Plotly keeps each in
+    ``window.PlotlyGeoAssets``, 'pending' until then; a map's frame is drawn before). A click
     before then can land on an element the run is about to replace (a download button's one-run
-    file id, for one)."""
+    file id, for one), and closing the tab would cut off a boundary file on its way."""
     page.wait_for_selector("h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
-        " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"], [data-testid=\"stMetricChart\"]')].every(c => c.querySelector('svg, canvas'))",
+        " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"], [data-testid=\"stMetricChart\"]')].every(c => c.querySelector('svg, canvas'))"
+        " && [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => (plot.data || []).map(trace => trace.geojson))"
+        ".filter(address => typeof address === 'string')"
+        ".every(address => ![undefined, 'pending'].includes((window.PlotlyGeoAssets || {})[address]))",
         timeout=timeout_ms,
     )
 

@@ -305,6 +305,26 @@ def test_twenty_concurrent_sessions(base_url, browser):
     assert errors == []
 
 
+def test_a_map_counts_as_drawn_only_once_its_boundaries_have_arrived(browser, base_url):
+    """wait_until_rendered (benchmarks/live.py) waits for the boundary files a map names by address:
+    its frame is drawn before they arrive. Twenty tabs closed once "rendered" cut one off (a JavaScript
+    error, "Unexpected error while fetching from /boundaries/..."), seen once on 7 December."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        tab = context.new_page()
+        tab.route("**/boundaries/**", lambda route: route.abort())
+        tab.goto(f"{base_url}/knife_injury_under_25?area=London")
+        tab.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=60_000)  # the map's frame, without its boroughs
+        with pytest.raises(playwright_api.TimeoutError):
+            wait_until_rendered(tab, timeout_ms=5_000)
+        tab.unroute("**/boundaries/**")
+        tab.reload()
+        wait_until_rendered(tab)
+        assert tab.evaluate("() => Object.keys(window.PlotlyGeoAssets).filter(address => address.startsWith('/boundaries/')).length") == 2
+    finally:
+        context.close()
+
+
 def downloaded_csv(page, key: str, row_name: str) -> tuple[str, dict[str, dict[str, str]]]:
     """Click the "Download CSV" button of table ``key`` (ui.charts.table_download); return the file's
     suggested name and its rows by their ``row_name`` column."""
