@@ -205,11 +205,18 @@ def check_months(months: pd.Series, values: pd.Series, file: Path, column: str, 
 
 
 def reject_duplicates(frame: pd.DataFrame, key: list[str], file: Path) -> None:
-    """Raise SourceError if two rows are identical on every column in ``key``."""
+    """Raise SourceError if two rows are identical on every column in ``key``, naming the first such
+    pair's file rows (from ``frame``'s index, as :func:`row_of`)."""
     duplicated = frame.duplicated(key, keep=False)
     if duplicated.any():
+        group = frame.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+        pair = frame.index[group == group[int(duplicated.to_numpy().argmax())]][:2] + 1
         example = frame.loc[duplicated, key].iloc[0].to_dict()
-        raise SourceError(file, f"{int(duplicated.sum())} duplicate rows, e.g. {example}", column=", ".join(key))
+        raise SourceError(
+            file,
+            f"rows {pair[0]} and {pair[1]} are duplicates ({int(duplicated.sum())} duplicate rows in all), e.g. {example}",
+            column=", ".join(key),
+        )
 
 
 def map_labels(values: pd.Series, mapping: Mapping[str, object], file: Path, column: str) -> pd.Series:

@@ -138,7 +138,13 @@ def test_unknown_borough(tmp_path, lookup):
 
 def test_duplicate_rows(tmp_path, lookup):
     path = knife_csv(tmp_path, rows=[*KNIFE_ROWS, KNIFE_ROWS[0]])
-    expect_error(lambda: load_knife_crime(path, lookup), path.name, "month_year", "duplicate")
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "month_year", "rows 1 and 4 are duplicates")
+
+
+def test_duplicate_rows_are_named_by_their_rows_in_the_file(tmp_path, lookup):
+    """Two borough rows alike, on the file's rows 2 and 5, around Safer Neighbourhood Team rows the loader sets aside."""
+    path = knife_csv(tmp_path, rows=[KNIFE_ROWS[2], KNIFE_ROWS[0], SNT_ROW, KNIFE_ROWS[1], KNIFE_ROWS[0]])
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "month_year", "rows 2 and 5 are duplicates (2 duplicate rows in all)")
 
 
 def test_duplicate_rows_borough_crime(tmp_path, lookup):
