@@ -34,6 +34,7 @@ import pandas as pd
 from loaders.errors import SourceError
 from loaders.geography import NOT_ASSIGNED_CODE, BoroughLookup
 from loaders.validation import (
+    map_labels,
     normalise_header,
     parse_counts,
     parse_months,
@@ -105,12 +106,8 @@ def load_knife_crime(path: Path, lookup: BoroughLookup) -> pd.DataFrame:
     )
     text_key = ["month_year", "borough_snt", "area_name", "area_code", "crime_subtype", "measure"]
     reject_duplicates(boroughs.astype({c: "string" for c in text_key}), text_key, path)
-    subtype = boroughs["crime_subtype"].astype("string").str.strip()
-    measure = boroughs["measure"].astype("string").str.strip()
-    for column, values, allowed in (("Crime Subtype", subtype, SUBTYPES), ("Measure", measure, MEASURES)):
-        unknown = sorted(set(values.dropna().unique()) - set(allowed))
-        if unknown or values.isna().any():
-            raise SourceError(path, f"unknown value(s) {unknown or ['<blank>']}; expected {allowed}", column)
+    subtype = map_labels(boroughs["crime_subtype"], dict(zip(SUBTYPES, SUBTYPES)), path, "Crime Subtype").astype("string")
+    measure = map_labels(boroughs["measure"], dict(zip(MEASURES, MEASURES)), path, "Measure").astype("string")
     tidy = pd.DataFrame(
         {
             "month": parse_months(boroughs["month_year"], path, "Month_Year", MONTH_FORMATS, FIRST_MONTH),

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.errors import SourceError
-from loaders.validation import parse_count_columns, parse_counts, read_csv_as_text, require_columns
+from loaders.validation import parse_count_columns, parse_counts, read_csv_as_text, require_columns, row_of
 
 MYE_PATTERN = "population/ons_mye2_persons_sya_mid*.csv"
 ETHNICITY_PATTERN = "population/ons_census2021_ethnic_group*.csv"
@@ -86,7 +86,7 @@ def load_census_ethnicity(path: Path) -> pd.DataFrame:
     high_level = counts["ethnic_group"].str.split(":", n=1).str[0].str.strip()
     unknown = sorted(set(high_level) - set(ETHNIC_GROUPS))
     if unknown:
-        raise SourceError(path, f"unknown ethnic group(s) {unknown}", "ethnic_group")
+        raise SourceError(path, f"row {row_of(high_level, ~high_level.isin(list(ETHNIC_GROUPS)))}: unknown ethnic group(s) {unknown}", "ethnic_group")
     tidy = pd.DataFrame(
         {
             "area_code": counts["ltla21_code"].astype("string"),

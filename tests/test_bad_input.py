@@ -13,9 +13,9 @@ from loaders.homicide_victims import load_homicide_victims
 from loaders.homicide_victims import months_in as homicide_months_in
 from loaders.knife_crime import load_knife_crime
 from loaders.knife_crime import months_in as knife_months_in
-from loaders.population import load_mid_year_estimates
+from loaders.population import load_census_ethnicity, load_mid_year_estimates
 from loaders.stop_search import load_stop_search
-from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, VICTIMS_2020, VICTIMS_2024
+from tests.conftest import API_JSON_DIR, CRIME_RECENT_CSV, KNIFE_PARQUET, RAW, VICTIMS_2020, VICTIMS_2024
 
 KNIFE_HEADER = "Month_Year,Area Type,Borough_SNT,Area name,Area code,Crime Type,Crime Subtype,Measure,Financial Year,Count,Refresh Date"
 KNIFE_ROWS = [
@@ -114,6 +114,18 @@ def with_cell(source, row: int, column: str, value: str) -> str:
 def test_an_unknown_label_names_its_row(tmp_path, lookup):
     path = write(tmp_path, "victims.csv", with_cell(VICTIMS_2020, 3, "Sex", "Mal"))
     expect_error(lambda: load_homicide_victims(path, lookup), "victims.csv", "Sex", "row 3: unknown value(s) ['Mal']")
+
+
+def test_an_unknown_knife_measure_names_its_row(tmp_path, lookup):
+    path = knife_csv(tmp_path, rows=[KNIFE_ROWS[0], SNT_ROW, KNIFE_ROWS[1].replace(",Offences,", ",Offenses,")])
+    expect_error(lambda: load_knife_crime(path, lookup), path.name, "Measure", "row 3: unknown value(s) ['Offenses']")
+
+
+def test_an_unknown_census_ethnic_group_names_its_row(tmp_path):
+    """Hackney's first row is the file's row 10,907 (the line after the header is row 1)."""
+    source = next((RAW / "population").glob("ons_census2021_ethnic_group*.csv"))
+    path = write(tmp_path, "ethnic.csv", with_cell(source, 10_907, "ethnic_group", "Martian: Bangladeshi (number)"))
+    expect_error(lambda: load_census_ethnicity(path), "ethnic.csv", "ethnic_group", "row 10907: unknown ethnic group(s) ['Martian']")
 
 
 @pytest.mark.parametrize("source, column", [(VICTIMS_2020, "Recorded Date"), (VICTIMS_2024, "Recorded Month")])
