@@ -61,7 +61,8 @@ def _all_text(raw: bytes) -> dict[str, pa.DataType]:
 
 
 def read_parquet_table(path: Path) -> pd.DataFrame:
-    """Read a parquet file; a truncated or non-parquet file raises SourceError."""
+    """Read a parquet file, its rows numbered from 0 in file order (an index pandas stored with it
+    becomes a column, so that errors name file rows); a truncated or non-parquet file raises SourceError."""
     if Path(path).stat().st_size == 0:
         raise SourceError(path, "the file is empty")
     try:
@@ -70,7 +71,7 @@ def read_parquet_table(path: Path) -> pd.DataFrame:
         raise SourceError(path, f"not a readable parquet file (truncated download?): {err}") from None
     if frame.empty:
         raise SourceError(path, "the file has no rows")
-    return frame
+    return frame.reset_index(drop=isinstance(frame.index, pd.RangeIndex))
 
 
 def read_header(path: Path, aliases: Mapping[str, str] | None = None) -> dict[str, str]:

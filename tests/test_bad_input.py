@@ -104,6 +104,17 @@ def test_an_error_names_the_files_row_not_its_place_among_the_rows_kept(tmp_path
         expect_error(lambda: knife_months_in(path), path.name, column, f"row 4: {problem}")
 
 
+def test_a_parquet_files_rows_are_counted_in_file_order_whatever_index_pandas_stored(tmp_path, lookup):
+    """A parquet written from a filtered frame stores its index (here 100, 102, ...); errors still name file rows."""
+    knife = pd.read_parquet(KNIFE_PARQUET)
+    sample = knife[knife["area_type"] == "Borough"].iloc[:40:2].copy()
+    sample.iloc[6, sample.columns.get_loc("count")] = -5
+    sample.index = range(100, 140, 2)
+    path = tmp_path / "knife.parquet"
+    sample.to_parquet(path, index=True)
+    expect_error(lambda: load_knife_crime(path, lookup), "knife.parquet", "Count", "row 7: ")
+
+
 def with_cell(source, row: int, column: str, value: str) -> str:
     """The text of CSV file ``source`` with one cell changed (row 1 = the first after the header)."""
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
