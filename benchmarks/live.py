@@ -94,7 +94,7 @@ def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
     once the boundary files it names by address have arrived (Plotly keeps each in
     ``window.PlotlyGeoAssets``, 'pending' until then; a map's frame is drawn before). A click
     before then can land on an element the run is about to replace (a download button's one-run
-    file id, for one), and closing the tab would cut off a boundary file on its way."""
+    file id, for one), and closing the tab could cut off a boundary file on its way."""
     page.wait_for_selector("h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"

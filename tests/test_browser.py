@@ -307,8 +307,7 @@ def test_twenty_concurrent_sessions(base_url, browser):
 
 def test_a_map_counts_as_drawn_only_once_its_boundaries_have_arrived(browser, base_url):
     """wait_until_rendered (benchmarks/live.py) waits for the boundary files a map names by address:
-    its frame is drawn before they arrive. Twenty tabs closed once "rendered" cut one off (a JavaScript
-    error, "Unexpected error while fetching from /boundaries/..."), seen once on 7 December."""
+    its frame is drawn before they arrive, so a tab closed once "rendered" could cut one off."""
     context = browser.new_context(viewport=DESKTOP)
     try:
         tab = context.new_page()

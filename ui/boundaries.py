@@ -8,17 +8,36 @@ app.py mounts :data:`ROUTE` on its ``st.App``; outside that server (AppTest) not
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 #: The snapshot's GeoJSON files a map may load, by the name the map code uses.
 FILES = {"boroughs": "boroughs.geojson", "bcus": "bcus.geojson"}
+#: The property that names a feature in each file.
+FEATURE_ID = {"boroughs": "GSS_CODE", "bcus": "BCU"}
 
 
 def url(name: str, version: str) -> str:
     """The address of one boundary file of snapshot ``version`` ('boroughs' or 'bcus')."""
     return f"/boundaries/{version}/{FILES[name]}"
+
+
+@lru_cache(maxsize=128)
+def features(name: str, version: str, ids: tuple[str, ...]) -> dict:
+    """The features of one boundary file ('boroughs' or 'bcus') named in ``ids``, as a GeoJSON
+    FeatureCollection to embed in a map layer that draws a few of them (the City of London, the
+    selected area: a few kB). Each file's address is then named by one layer only: Plotly draws a
+    second layer naming an address still on its way only if the file arrives within 5 s, and
+    otherwise throws "Unexpected error while fetching" (seen with twenty sessions opening at once).
+    ``version`` is the snapshot's, so that a new snapshot is read afresh."""
+    from loaders.snapshot_files import read_geojson  # imported when a map is drawn: the server imports this module at start
+    from ui.cached import snapshot_dir
+
+    collection = read_geojson(f"{name}_geojson", snapshot_dir())
+    return {"type": "FeatureCollection", "features": [f for f in collection["features"] if f["properties"][FEATURE_ID[name]] in ids]}
 
 
 async def _serve(request: Request) -> Response:

@@ -15,6 +15,8 @@ import pyarrow as pa
 import streamlit as st
 
 from indicators.tables import csv_bytes, for_screen
+from loaders.snapshot_files import CITY_OF_LONDON_CODE
+from ui import boundaries
 from ui.cached import FrameCall
 from ui.keyword_cache import by_keyword
 
@@ -221,10 +223,11 @@ def show(fig: go.Figure, table: pd.DataFrame | Callable[[], pd.DataFrame], file_
 CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 
 
-def _outlines(geojson_url: str, featureidkey: str, locations: tuple[str, ...], colour: str, width: float) -> go.Choroplethmap:
-    """Borders of some features of a boundary file, no fill, not hoverable (clicks reach the boroughs below)."""
+def _outlines(geojson: str | dict, featureidkey: str, locations: tuple[str, ...], colour: str, width: float) -> go.Choroplethmap:
+    """Borders of some features of a boundary file (its address, or the features embedded), no fill,
+    not hoverable (clicks reach the boroughs below)."""
     return go.Choroplethmap(
-        geojson=geojson_url,
+        geojson=geojson,
         featureidkey=featureidkey,
         locations=locations,
         z=[0] * len(locations),
@@ -239,8 +242,7 @@ def _outlines(geojson_url: str, featureidkey: str, locations: tuple[str, ...], c
 @shared_figure
 def borough_map(
     values: Frame,
-    boroughs_url: str,
-    bcus_url: str,
+    version: str,
     bcu_names: tuple[str, ...],
     highlight: tuple[str, ...],
     highlight_bcu: str | None,
@@ -252,15 +254,17 @@ def borough_map(
     """Choropleth of boroughs (values: borough_code, borough, value); BCU outlines in black;
     the selected area outlined thick; City of London (not policed by the Met) grey.
 
-    The boundaries are given by address (ui/boundaries.py), not embedded: the browser loads them
-    once. Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
+    The two boundary files are given by address (ui/boundaries.py), not embedded: the browser loads
+    them once. Each address is named by one layer; the few shapes drawn again on top (the City of
+    London, the selected borough or BCU) are embedded (``boundaries.features``). Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
     works offline.
     """
     values = _read(values)
     fig = go.Figure()
+    boroughs_url, bcus_url = boundaries.url("boroughs", version), boundaries.url("bcus", version)
     fig.add_choroplethmap(
-        geojson=boroughs_url,
-        locations=["E09000001"],
+        geojson=boundaries.features("boroughs", version, (CITY_OF_LONDON_CODE,)),
+        locations=[CITY_OF_LONDON_CODE],
         z=[0],
         featureidkey="properties.GSS_CODE",
         colorscale=[[0, "#D9D9D9"], [1, "#D9D9D9"]],
@@ -283,9 +287,9 @@ def borough_map(
     )
     fig.add_trace(_outlines(bcus_url, "properties.BCU", bcu_names, BLACK, 1.5))
     if highlight_bcu is not None:
-        fig.add_trace(_outlines(bcus_url, "properties.BCU", (highlight_bcu,), BLACK, 4))
+        fig.add_trace(_outlines(boundaries.features("bcus", version, (highlight_bcu,)), "properties.BCU", (highlight_bcu,), BLACK, 4))
     if highlight:
-        fig.add_trace(_outlines(boroughs_url, "properties.GSS_CODE", highlight, ORANGE, 4))
+        fig.add_trace(_outlines(boundaries.features("boroughs", version, highlight), "properties.GSS_CODE", highlight, ORANGE, 4))
     fig.update_layout(showlegend=False, map=dict(style="white-bg", center=dict(lon=-0.11, lat=51.49), zoom=8.9))
     return _layout(fig, title, "", note, stamp, height=560)
 

@@ -9,7 +9,7 @@ from indicators.claims import CLAIMS_BY_SLUG, COMMON_CAVEATS, LETTER
 from indicators.figures import source_words
 from indicators.tables import period_table, with_month_text
 from indicators.verdicts import describe
-from ui import boundaries, cached, charts, filters
+from ui import cached, charts, filters
 from ui.tiles import other_evidence, small, verdict_box
 
 #: The "Show" choice as written in the URL.
@@ -188,8 +188,7 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
     key = f"map-{slug}"
     figure = charts.borough_map(
         values,
-        boundaries.url("boroughs", version),
-        boundaries.url("bcus", version),
+        version,
         snapshot.bcu_names,
         selected_boroughs,
         bcu_of(area, snapshot.areas),
