@@ -256,8 +256,8 @@ def borough_map(
 
     The two boundary files are given by address (ui/boundaries.py), not embedded: the browser loads
     them once. Each address is named by one layer; the few shapes drawn again on top (the City of
-    London, the selected borough or BCU) are embedded (``boundaries.features``). Uses MapLibre with the blank built-in 'white-bg' style: no map tiles are fetched, so it
-    works offline.
+    London, the selected borough or BCU) are embedded (``boundaries.features``). Uses MapLibre with
+    the blank built-in 'white-bg' style: no map tiles are fetched, so it works offline.
     """
     values = _read(values)
     fig = go.Figure()
