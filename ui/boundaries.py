@@ -25,19 +25,22 @@ def url(name: str, version: str) -> str:
     return f"/boundaries/{version}/{FILES[name]}"
 
 
-@lru_cache(maxsize=128)
 def features(name: str, version: str, ids: tuple[str, ...]) -> dict:
     """The features of one boundary file ('boroughs' or 'bcus') named in ``ids``, as a GeoJSON
     FeatureCollection to embed in a map layer that draws a few of them (the City of London, the
     selected area: a few kB). Each file's address is then named by one layer only: Plotly draws a
     second layer naming an address still on its way only if the file arrives within 5 s, and
-    otherwise throws "Unexpected error while fetching" (seen with twenty sessions opening at once).
-    ``version`` is the snapshot's, so that a new snapshot is read afresh."""
+    otherwise throws "Unexpected error while fetching" (seen with twenty sessions opening at once)."""
+    return {"type": "FeatureCollection", "features": [f for f in _collection(name, version)["features"] if f["properties"][FEATURE_ID[name]] in ids]}
+
+
+@lru_cache(maxsize=4)
+def _collection(name: str, version: str) -> dict:
+    """One boundary file of the snapshot, read once per snapshot ``version`` (a new snapshot is read afresh)."""
     from loaders.snapshot_files import read_geojson  # imported when a map is drawn: the server imports this module at start
     from ui.cached import snapshot_dir
 
-    collection = read_geojson(f"{name}_geojson", snapshot_dir())
-    return {"type": "FeatureCollection", "features": [f for f in collection["features"] if f["properties"][FEATURE_ID[name]] in ids]}
+    return read_geojson(f"{name}_geojson", snapshot_dir())
 
 
 async def _serve(request: Request) -> Response:
