@@ -92,7 +92,8 @@ def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
     state: the running indicator shows only after a second), no placeholder is left and every
     chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later), a map
     once the boundary files it names by address have arrived (Plotly keeps each in
-    ``window.PlotlyGeoAssets``, 'pending' until then; a map's frame is drawn before). A click
+    ``window.PlotlyGeoAssets``, 'pending' until then; a map's frame is drawn before) and its
+    shapes are drawn (after its base map has arrived too). A click
     before then can land on an element the run is about to replace (a download button's one-run
     file id, for one), and closing the tab could cut off a boundary file on its way."""
     page.wait_for_selector("h1", timeout=timeout_ms)
@@ -102,7 +103,8 @@ def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
         " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"], [data-testid=\"stMetricChart\"]')].every(c => c.querySelector('svg, canvas'))"
         " && [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => (plot.data || []).map(trace => trace.geojson))"
         ".filter(address => typeof address === 'string')"
-        ".every(address => ![undefined, 'pending'].includes((window.PlotlyGeoAssets || {})[address]))",
+        ".every(address => ![undefined, 'pending'].includes((window.PlotlyGeoAssets || {})[address]))"
+        " && [...document.querySelectorAll('.js-plotly-plot .geo')].every(map => map.querySelector('path.choroplethlocation'))",
         timeout=timeout_ms,
     )
 

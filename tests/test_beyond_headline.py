@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import statsmodels.api as sm
+from shapely.geometry import shape
+from shapely.ops import unary_union
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.live import go_to
@@ -24,6 +26,7 @@ from indicators.periods import parse_period
 from indicators.snapshot import Snapshot
 from indicators.stop_search import by_power, disproportionality
 from loaders.build import build_into
+from loaders.snapshot_files import SNAPSHOT_DIR
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, KNIFE_CSV, RAW
 from tests.test_app import NON_DA, bcu_codes, frame_with, open_app, snapshot_knife_total
 
@@ -136,9 +139,10 @@ def test_map_loads_its_boundaries_by_address_and_outlines_the_selection():
     """The map names each of the snapshot's boundary files by address, in one layer each (ui/boundaries.py),
     and embeds only the few shapes it draws again on top: the City of London and the selected borough and
     its BCU (read here from the raw BCU lookup), outlined thick. Plotly gives a second layer naming an
-    address still on its way 5 s, then throws."""
+    address still on its way 5 s, then throws. The view is the boroughs' extent (the browser fits it to the
+    chart's size), found here with shapely from the snapshot's file."""
     at = go_to(open_app(area="Hackney"), "knife_injury_under_25")
-    spec = next(chart.proto.spec for chart in at.get("plotly_chart") if '"choroplethmap"' in chart.proto.spec)
+    spec = next(chart.proto.spec for chart in at.get("plotly_chart") if '"choropleth"' in chart.proto.spec)
     version = Snapshot.load().version
     traces = json.loads(spec)["data"]
     addresses = [trace["geojson"] for trace in traces if isinstance(trace["geojson"], str)]
@@ -151,8 +155,13 @@ def test_map_loads_its_boundaries_by_address_and_outlines_the_selection():
         hackney_bcu = next(row["bcu"] for row in csv.DictReader(handle) if row["gss_code"] == "E09000012")
     assert names == [["E09000001"], [hackney_bcu], ["E09000012"]] and [trace["locations"] for trace in embedded] == names
     assert len(spec) < 40_000  # the three embedded shapes; the 32 boroughs and 12 BCUs come by address
-    thick = [trace["locations"] for trace in traces if trace.get("marker", {}).get("line", {}).get("width") == 4]
+    thick = [trace["locations"] for trace in traces if trace.get("marker", {}).get("line", {}).get("width") == 3]
     assert thick == [[hackney_bcu], ["E09000012"]]
+    with open(SNAPSHOT_DIR / "boroughs.geojson", encoding="utf-8") as handle:
+        west, south, east, north = unary_union([shape(f["geometry"]) for f in json.load(handle)["features"]]).bounds
+    geo = json.loads(spec)["layout"]["geo"]
+    assert (geo["lonaxis"]["range"], geo["lataxis"]["range"]) == ([west, east], [south, north])
+    assert geo["visible"] is False and geo["projection"]["type"] == "mercator"
 
 
 def test_letter_page_figures():

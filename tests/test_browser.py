@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
+import math
 import re
 import urllib.error
 import urllib.request
@@ -13,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from shapely.geometry import shape
+from shapely.ops import unary_union
 
 from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server, wait_until_rendered
 from indicators.areas import Area
@@ -198,6 +202,8 @@ def test_boundary_files_are_served_once_for_the_maps(base_url):
     with urllib.request.urlopen(f"{base_url}/boundaries/{version}/boroughs.geojson") as answer:
         assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         assert answer.read() == (PROJECT_ROOT / "data/snapshot/boroughs.geojson").read_bytes()
+    with urllib.request.urlopen(f"{base_url}/boundaries/{version}/world_110m.json") as answer:  # Plotly's base map: no shapes
+        assert json.loads(answer.read()) == {"type": "Topology", "objects": {}, "arcs": []}
     for wrong in (f"/boundaries/{'0' * len(version)}/boroughs.geojson", f"/boundaries/{version}/manifest.json"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base_url + wrong)
@@ -250,18 +256,76 @@ def test_sources_page(base_url, page):
     page.screenshot(path=ARTIFACTS / "sources.png", full_page=True)
 
 
+#: Each shape the map draws (the City of London, 32 boroughs, 12 BCU outlines), with its box on the page and
+#: its location (a borough's code or a BCU's name, from the data Plotly binds to each path), and
+#: the box of the plot area the map may fill: the figure's size less its margins (Plotly's own _size).
+MAP_SHAPES = """key => {
+  const plot = document.querySelector(`.st-key-${key} .js-plotly-plot`), frame = plot.getBoundingClientRect(), size = plot._fullLayout._size;
+  return {
+    area: {left: frame.left + size.l, right: frame.left + size.l + size.w, top: frame.top + size.t, bottom: frame.top + size.t + size.h},
+    shapes: [...plot.querySelectorAll('path.choroplethlocation')].map(path => ({...path.getBoundingClientRect().toJSON(), location: path.__data__.loc})),
+  };
+}"""
+
+
+def mercator_aspects(geojson_path: Path, key: str) -> tuple[float, dict[str, float]]:
+    """Width over height on a Mercator map of the extent of all the file's shapes, and of each
+    (by its ``key`` property), from the file's coordinates (shapely's bounds)."""
+
+    def northing(latitude: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+    def aspect(west: float, south: float, east: float, north: float) -> float:
+        return math.radians(east - west) / (northing(north) - northing(south))
+
+    shapes = {f["properties"][key]: shape(f["geometry"]) for f in json.loads(geojson_path.read_text(encoding="utf-8"))["features"]}
+    return aspect(*unary_union(list(shapes.values())).bounds), {name: aspect(*one.bounds) for name, one in shapes.items()}
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_map_shows_all_of_london_at_desktop_and_phone_width(base_url, browser, viewport):
+    """The map is fitted in the browser to the chart's size: at desktop and at phone width (a fixed centre
+    and zoom cut off outer boroughs) all of London is drawn inside the plot area and fills it one way.
+    Plotly clips shapes to the map's frame, so a map cut off would still lie inside it: London and each of
+    the four boroughs at its edges must keep their own shape, the width over height of their extent on a
+    Mercator map. Nothing is fetched from outside (Plotly's base map comes from this server)."""
+    context, tab, problems = open_tab(browser, viewport)
+    try:
+        tab.goto(f"{base_url}/knife_injury_under_25?area=Hackney")
+        wait_until_rendered(tab)
+        drawn = tab.evaluate(MAP_SHAPES, "map-knife-injury-under-25")
+        tab.locator(".st-key-map-knife-injury-under-25").screenshot(path=ARTIFACTS / f"map-{'phone' if viewport is PHONE else 'desktop'}.png")
+    finally:
+        context.close()
+    assert not problems, problems
+    area, shapes = drawn["area"], drawn["shapes"]
+    assert len(shapes) == 1 + 32 + 12 + 2  # the City, the boroughs, the BCU outlines, then Hackney's BCU and Hackney outlined
+    left, right = min(s["left"] for s in shapes), max(s["right"] for s in shapes)
+    top, bottom = min(s["top"] for s in shapes), max(s["bottom"] for s in shapes)
+    assert left >= area["left"] - 1 and right <= area["right"] + 1 and top >= area["top"] - 1 and bottom <= area["bottom"] + 1
+    assert max((right - left) / (area["right"] - area["left"]), (bottom - top) / (area["bottom"] - area["top"])) > 0.9
+    london, boroughs = mercator_aspects(PROJECT_ROOT / "data/snapshot/boroughs.geojson", "GSS_CODE")
+    assert (right - left) / (bottom - top) == pytest.approx(london, rel=0.03)
+    drawn_boroughs = {s["location"]: s for s in shapes if s["location"] in boroughs}
+    edges = {
+        min(drawn_boroughs, key=lambda code: drawn_boroughs[code][side] * sign)
+        for side, sign in (("left", 1), ("right", -1), ("top", 1), ("bottom", -1))
+    }
+    for code in edges:
+        box = drawn_boroughs[code]
+        assert box["width"] / box["height"] == pytest.approx(boroughs[code], rel=0.05), code
+
+
 def test_map_renders_and_a_click_selects_a_borough(base_url, page):
     page.goto(f"{base_url}/knife_injury_under_25")
-    canvas = page.locator(".st-key-map-knife-injury-under-25 canvas").first
-    canvas.wait_for(timeout=60_000)
-    canvas.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('.st-key-map-knife-injury-under-25 canvas')?.width > 300", timeout=30_000)
+    wait_until_rendered(page)
+    plot = page.locator(".st-key-map-knife-injury-under-25 .js-plotly-plot")
+    plot.scroll_into_view_if_needed()
     page.screenshot(path=ARTIFACTS / "claim-3-map.png", full_page=True)
-    box = canvas.bounding_box()
-    assert box and box["width"] > 300 and box["height"] > 300
+    area = page.evaluate(MAP_SHAPES, "map-knife-injury-under-25")["area"]
     # Clicks inside London until one lands on a borough (the City of London is not selectable).
     for x, y in ((0.5, 0.6), (0.4, 0.7), (0.6, 0.45), (0.35, 0.4), (0.55, 0.8)):
-        page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+        page.mouse.click(area["left"] + (area["right"] - area["left"]) * x, area["top"] + (area["bottom"] - area["top"]) * y)
         try:
             page.wait_for_function("() => !new URL(location.href).searchParams.get('area')?.startsWith('London')", timeout=8_000)
             break
@@ -313,7 +377,7 @@ def test_a_map_counts_as_drawn_only_once_its_boundaries_have_arrived(browser, ba
         tab = context.new_page()
         tab.route("**/boundaries/**", lambda route: route.abort())
         tab.goto(f"{base_url}/knife_injury_under_25?area=London")
-        tab.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=60_000)  # the map's frame, without its boroughs
+        tab.wait_for_selector(".js-plotly-plot .geo", state="attached", timeout=60_000)  # the map's frame, without its boroughs
         with pytest.raises(playwright_api.TimeoutError):
             wait_until_rendered(tab, timeout_ms=5_000)
         tab.unroute("**/boundaries/**")

@@ -175,6 +175,11 @@ def image_config(file_name: str) -> dict:
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": stem, "scale": 2}}
 
 
+def map_config(file_name: str, version: str) -> dict:
+    """A borough map's Plotly config: :func:`image_config`, and its base map from this server (ui/boundaries.py)."""
+    return image_config(file_name) | {"topojsonURL": boundaries.base_map_folder(version)}
+
+
 #: Characters a title (16 px) and a subtitle (12 px) line may hold: Plotly does not wrap text, and a
 #: phone 390 px wide shows about this much (about 61 subtitle characters; at 64 the snapshot's version was
 #: cut off); longer titles break onto more lines instead of being cut off.
@@ -219,14 +224,17 @@ def show(fig: go.Figure, table: pd.DataFrame | Callable[[], pd.DataFrame], file_
     table_on_request("Table of the numbers in this chart", table, file_name, key)
 
 
+#: The selected area's outline, in px: thicker than the BCU lines (1.5), thin enough that a small
+#: borough (Tower Hamlets on a phone, drawn about 25 px across) is not filled in by it.
+THICK = 3
 #: A choropleth fill nobody sees: outline-only layers draw just their borders.
 CLEAR = [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]
 
 
-def _outlines(geojson: str | dict, featureidkey: str, locations: tuple[str, ...], colour: str, width: float) -> go.Choroplethmap:
+def _outlines(geojson: str | dict, featureidkey: str, locations: tuple[str, ...], colour: str, width: float) -> go.Choropleth:
     """Borders of some features of a boundary file (its address, or the features embedded), no fill,
     not hoverable (clicks reach the boroughs below)."""
-    return go.Choroplethmap(
+    return go.Choropleth(
         geojson=geojson,
         featureidkey=featureidkey,
         locations=locations,
@@ -256,13 +264,14 @@ def borough_map(
 
     The two boundary files are given by address (ui/boundaries.py), not embedded: the browser loads
     them once. Each address is named by one layer; the few shapes drawn again on top (the City of
-    London, the selected borough or BCU) are embedded (``boundaries.features``). Uses MapLibre with
-    the blank built-in 'white-bg' style: no map tiles are fetched, so it works offline.
+    London, the selected borough or BCU) are embedded (``boundaries.features``). A Plotly geo map
+    with no base layer, fitted in the browser to the boroughs at any width; draw it with
+    :func:`map_config`, so that nothing is fetched from outside (it works offline).
     """
     values = _read(values)
     fig = go.Figure()
     boroughs_url, bcus_url = boundaries.url("boroughs", version), boundaries.url("bcus", version)
-    fig.add_choroplethmap(
+    fig.add_choropleth(
         geojson=boundaries.features("boroughs", version, (CITY_OF_LONDON_CODE,)),
         locations=[CITY_OF_LONDON_CODE],
         z=[0],
@@ -272,7 +281,7 @@ def borough_map(
         marker_line_color="white",
         hovertemplate="City of London: policed by the City of London Police, not in these figures<extra></extra>",
     )
-    fig.add_choroplethmap(
+    fig.add_choropleth(
         geojson=boroughs_url,
         locations=_plain(values["borough_code"]),
         z=_plain(values["value"]),
@@ -287,10 +296,12 @@ def borough_map(
     )
     fig.add_trace(_outlines(bcus_url, "properties.BCU", bcu_names, BLACK, 1.5))
     if highlight_bcu is not None:
-        fig.add_trace(_outlines(boundaries.features("bcus", version, (highlight_bcu,)), "properties.BCU", (highlight_bcu,), BLACK, 4))
+        fig.add_trace(_outlines(boundaries.features("bcus", version, (highlight_bcu,)), "properties.BCU", (highlight_bcu,), BLACK, THICK))
     if highlight:
-        fig.add_trace(_outlines(boundaries.features("boroughs", version, highlight), "properties.GSS_CODE", highlight, ORANGE, 4))
-    fig.update_layout(showlegend=False, map=dict(style="white-bg", center=dict(lon=-0.11, lat=51.49), zoom=8.9))
+        fig.add_trace(_outlines(boundaries.features("boroughs", version, highlight), "properties.GSS_CODE", highlight, ORANGE, THICK))
+    west, east, south, north = boundaries.extent("boroughs", version)
+    geo = dict(visible=False, projection_type="mercator", lonaxis_range=[west, east], lataxis_range=[south, north])
+    fig.update_layout(showlegend=False, geo=geo)
     return _layout(fig, title, "", note, stamp, height=560)
 
 

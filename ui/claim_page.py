@@ -202,7 +202,7 @@ def _map(snapshot, version: str, measure: str, period, area, per_100k: bool, uni
         key=key,
         on_select=lambda: filters.select_borough_from_map(key),
         selection_mode="points",
-        config=charts.image_config(f"{measure}-{period.key}-by-borough-map"),
+        config=charts.map_config(f"{measure}-{period.key}-by-borough-map", version),
     )
     st.caption("Click a borough on the map to select it.")
     charts.table_on_request("Table of the numbers in this map", values, f"{measure}-{period.key}-map.csv", f"map-{slug}")
