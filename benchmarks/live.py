@@ -93,9 +93,9 @@ def wait_until_rendered(page, timeout_ms: int = 120_000) -> None:
     chart has drawn (Plotly's, and the trend bars of a metric, which Vega draws later), a map
     once the boundary files it names by address have arrived (Plotly keeps each in
     ``window.PlotlyGeoAssets``, 'pending' until then; a map's frame is drawn before) and its
-    shapes are drawn (after its base map has arrived too). A click
-    before then can land on an element the run is about to replace (a download button's one-run
-    file id, for one), and closing the tab could cut off a boundary file on its way."""
+    shapes are drawn (after its base map has arrived too). A click before then can land on an
+    element the run is about to replace (a download button's one-run file id, for one), and
+    closing the tab could cut off a boundary file on its way."""
     page.wait_for_selector("h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"

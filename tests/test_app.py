@@ -50,6 +50,15 @@ def snapshot_knife_total(subtype: str, start: dt.date, end: dt.date, codes: set[
     return pc.sum(table.filter(mask)["count"]).as_py()
 
 
+def snapshot_borough_shapes() -> dict[str, Any]:
+    """The snapshot's borough boundaries as shapely shapes, by GSS code (read with json and shapely,
+    not with the dashboard's code)."""
+    from shapely.geometry import shape
+
+    with open(SNAPSHOT_DIR / "boroughs.geojson", encoding="utf-8") as handle:
+        return {feature["properties"]["GSS_CODE"]: shape(feature["geometry"]) for feature in json.load(handle)["features"]}
+
+
 def open_app(**query) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():

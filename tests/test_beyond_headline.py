@@ -15,7 +15,6 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import statsmodels.api as sm
-from shapely.geometry import shape
 from shapely.ops import unary_union
 from streamlit.testing.v1 import AppTest
 
@@ -26,9 +25,8 @@ from indicators.periods import parse_period
 from indicators.snapshot import Snapshot
 from indicators.stop_search import by_power, disproportionality
 from loaders.build import build_into
-from loaders.snapshot_files import SNAPSHOT_DIR
 from tests.conftest import API_JSON_DIR, CRIME_RECENT, KNIFE_CSV, RAW
-from tests.test_app import NON_DA, bcu_codes, frame_with, open_app, snapshot_knife_total
+from tests.test_app import NON_DA, bcu_codes, frame_with, open_app, snapshot_borough_shapes, snapshot_knife_total
 
 LONDON = Area("London", "London")
 
@@ -157,8 +155,7 @@ def test_map_loads_its_boundaries_by_address_and_outlines_the_selection():
     assert len(spec) < 40_000  # the three embedded shapes; the 32 boroughs and 12 BCUs come by address
     thick = [trace["locations"] for trace in traces if trace.get("marker", {}).get("line", {}).get("width") == 3]
     assert thick == [[hackney_bcu], ["E09000012"]]
-    with open(SNAPSHOT_DIR / "boroughs.geojson", encoding="utf-8") as handle:
-        west, south, east, north = unary_union([shape(f["geometry"]) for f in json.load(handle)["features"]]).bounds
+    west, south, east, north = unary_union(list(snapshot_borough_shapes().values())).bounds
     geo = json.loads(spec)["layout"]["geo"]
     assert (geo["lonaxis"]["range"], geo["lataxis"]["range"]) == ([west, east], [south, north])
     assert geo["visible"] is False and geo["projection"]["type"] == "mercator"

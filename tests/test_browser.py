@@ -15,14 +15,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from shapely.geometry import shape
 from shapely.ops import unary_union
 
 from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server, wait_until_rendered
 from indicators.areas import Area
 from indicators.snapshot import Snapshot
 from loaders.snapshot_files import PROJECT_ROOT
-from tests.test_app import NON_DA, bcu_codes, snapshot_knife_total
+from tests.test_app import NON_DA, bcu_codes, snapshot_borough_shapes, snapshot_knife_total
 
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 DESKTOP, PHONE = {"width": 1400, "height": 1800}, {"width": 390, "height": 844}
@@ -268,9 +267,9 @@ MAP_SHAPES = """key => {
 }"""
 
 
-def mercator_aspects(geojson_path: Path, key: str) -> tuple[float, dict[str, float]]:
-    """Width over height on a Mercator map of the extent of all the file's shapes, and of each
-    (by its ``key`` property), from the file's coordinates (shapely's bounds)."""
+def mercator_aspects() -> tuple[float, dict[str, float]]:
+    """Width over height on a Mercator map of the extent of all the snapshot's boroughs, and of each
+    (by GSS code), from the file's coordinates (shapely's bounds)."""
 
     def northing(latitude: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
@@ -278,8 +277,8 @@ def mercator_aspects(geojson_path: Path, key: str) -> tuple[float, dict[str, flo
     def aspect(west: float, south: float, east: float, north: float) -> float:
         return math.radians(east - west) / (northing(north) - northing(south))
 
-    shapes = {f["properties"][key]: shape(f["geometry"]) for f in json.loads(geojson_path.read_text(encoding="utf-8"))["features"]}
-    return aspect(*unary_union(list(shapes.values())).bounds), {name: aspect(*one.bounds) for name, one in shapes.items()}
+    shapes = snapshot_borough_shapes()
+    return aspect(*unary_union(list(shapes.values())).bounds), {code: aspect(*one.bounds) for code, one in shapes.items()}
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -304,7 +303,7 @@ def test_the_map_shows_all_of_london_at_desktop_and_phone_width(base_url, browse
     top, bottom = min(s["top"] for s in shapes), max(s["bottom"] for s in shapes)
     assert left >= area["left"] - 1 and right <= area["right"] + 1 and top >= area["top"] - 1 and bottom <= area["bottom"] + 1
     assert max((right - left) / (area["right"] - area["left"]), (bottom - top) / (area["bottom"] - area["top"])) > 0.9
-    london, boroughs = mercator_aspects(PROJECT_ROOT / "data/snapshot/boroughs.geojson", "GSS_CODE")
+    london, boroughs = mercator_aspects()
     assert (right - left) / (bottom - top) == pytest.approx(london, rel=0.03)
     drawn_boroughs = {s["location"]: s for s in shapes if s["location"] in boroughs}
     edges = {
