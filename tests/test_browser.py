@@ -387,11 +387,20 @@ def test_a_map_counts_as_drawn_only_once_its_boundaries_have_arrived(browser, ba
         context.close()
 
 
+def press(button) -> None:
+    """Press a button from the keyboard (focus, then Enter), as a keyboard user does. A mouse click
+    lands where the button was: about one click in 25 on a table's download button, the data grid
+    above it shrank by 148 px as the mouse went down and grew back over 0.3 s, so the mouse came up
+    beside the button and no click reached it (seen with a probe in this test's flow; 40 presses
+    from the keyboard in a row all downloaded)."""
+    button.press("Enter")
+
+
 def downloaded_csv(page, key: str, row_name: str) -> tuple[str, dict[str, dict[str, str]]]:
-    """Click the "Download CSV" button of table ``key`` (ui.charts.table_download); return the file's
+    """Press the "Download CSV" button of table ``key`` (ui.charts.table_download); return the file's
     suggested name and its rows by their ``row_name`` column."""
     with page.expect_download(timeout=60_000) as download:
-        page.locator(f".st-key-csv-{key}").get_by_role("button", name="Download CSV").click()
+        press(page.locator(f".st-key-csv-{key}").get_by_role("button", name="Download CSV"))
     rows = csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines())
     return download.value.suggested_filename, {row[row_name]: row for row in rows}
 
@@ -428,7 +437,7 @@ def test_briefing_downloads_from_the_scorecard(base_url, page):
     page.goto(f"{base_url}/?area=Hackney")
     wait_for_tiles(page)
     with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="Briefing (PDF)").click()
+        press(page.get_by_role("button", name="Briefing (PDF)"))
     assert download.value.suggested_filename == "briefing-knife-crime-claims-Hackney-FY2024-25-vs-FY2023-24.pdf"
     pages, text = pdf_text(Path(download.value.path()).read_bytes())
     assert pages <= 2 and "Hackney, FY2024/25" in text
