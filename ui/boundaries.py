@@ -32,14 +32,14 @@ EMPTY_TOPOLOGY = '{"type": "Topology", "objects": {}, "arcs": []}'
 CACHEABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
+def base_map_folder(version: str) -> str:
+    """The folder of snapshot ``version``'s files; a map's ``topojsonURL`` (Plotly appends :data:`BASE_MAP`)."""
+    return f"/boundaries/{version}/"
+
+
 def url(name: str, version: str) -> str:
     """The address of one boundary file of snapshot ``version`` ('boroughs' or 'bcus')."""
-    return f"/boundaries/{version}/{FILES[name]}"
-
-
-def base_map_folder(version: str) -> str:
-    """A map's ``topojsonURL``: the folder Plotly loads :data:`BASE_MAP` from (it appends the name)."""
-    return f"/boundaries/{version}/"
+    return base_map_folder(version) + FILES[name]
 
 
 def features(name: str, version: str, ids: tuple[str, ...]) -> dict:
@@ -53,7 +53,8 @@ def features(name: str, version: str, ids: tuple[str, ...]) -> dict:
 
 @lru_cache(maxsize=4)
 def extent(name: str, version: str) -> tuple[float, float, float, float]:
-    """West, east, south and north edges of every shape in one boundary file, in degrees."""
+    """West, east, south and north edges of every shape in one boundary file, in degrees. Walked
+    by hand: shapely is for the build only, and importing it would add to the server's memory."""
     longitudes, latitudes = [], []
     rings = [feature["geometry"]["coordinates"] for feature in _collection(name, version)["features"]]
     while rings:  # Polygon and MultiPolygon nest lists of [lon, lat] pairs to different depths
