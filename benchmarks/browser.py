@@ -9,8 +9,12 @@ A visit starts a fresh ``streamlit run`` and measures, in this order:
   run, Streamlit's work around it, the websocket), from /proc in 10 ms ticks;
 - deep link: a new browser context (empty cache) opening a claim page's address until its
   title and verdict are painted (for the bare app: its one page);
-- bytes: what that deep link transferred over HTTP and received over the websocket;
-- memory: the server's resident memory after every page has been visited.
+- bytes: what that deep link transferred over HTTP and received over the websocket (the messages'
+  size, as the page reads them);
+- memory: the server's resident memory after every page has been visited;
+- websocket bytes on the wire: the deep link once more, in a new context, through a relay that
+  counts what the server sends (benchmarks.live.WireMeter), so after the websocket's compression.
+  A visit of its own, so that the relay's work is not in the deep link's time.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import statistics
 import time
 from dataclasses import dataclass, replace
 
-from benchmarks.live import free_port, resident_memory_mb, server_cpu_seconds, start_server, stop_server, wait_until_rendered
+from benchmarks.live import WireMeter, free_port, resident_memory_mb, server_cpu_seconds, start_server, stop_server, wait_until_rendered
 
 DESKTOP = {"width": 1400, "height": 1200}
 
@@ -164,6 +168,15 @@ def visit(browser, subject: Subject) -> dict[str, float]:
             wait_until_rendered(page)
         figures["memory"] = resident_memory_mb(server.pid)
         context.close()
+
+        with WireMeter(port) as wire:
+            context = browser.new_context(viewport=DESKTOP)
+            page = context.new_page()
+            page.goto(wire.url + subject.deep_link)
+            wait_until_rendered(page)
+            page.wait_for_load_state("networkidle")
+            figures["websocket bytes on the wire"] = wire.sent["websocket"]
+            context.close()
     finally:
         stop_server(server)
     return figures

@@ -3,10 +3,12 @@ the browser tests and the benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -145,3 +147,67 @@ def go_to(at, page: str):
         return at.switch_page(page).run()
     at._page_hash = calc_hash(page)  # AppTest has no public way to open a callable page
     return at.run()
+
+
+class WireMeter:
+    """A relay on 127.0.0.1 in front of a server that counts the bytes the server sends, as they
+    travel: after the websocket's compression (permessage-deflate), headers and framing included.
+    Chrome DevTools reports a websocket message only once it is decompressed.
+
+    ``with WireMeter(server_port) as meter:`` open ``meter.url``; ``meter.sent`` then holds the
+    bytes sent on websocket connections (those opened by a request for Streamlit's stream) and
+    on the rest (HTTP). Read it once the page has settled; each connection is counted as it ends
+    or as data arrives, whichever is first.
+    """
+
+    STREAM = b"GET /_stcore/stream"
+
+    def __init__(self, server_port: int) -> None:
+        self.server_port = server_port
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.sent = {"websocket": 0, "http": 0}
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> WireMeter:
+        self._thread.start()
+        self._server = self._run(asyncio.start_server(self._relay, "127.0.0.1", self.port))
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._run(self._close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+
+    async def _close(self) -> None:
+        """Stop listening and end the connections still open (a websocket stays open until its tab closes)."""
+        self._server.close()
+        relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for relay in relays:
+            relay.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
+
+    async def _relay(self, browser_reader: asyncio.StreamReader, browser_writer: asyncio.StreamWriter) -> None:
+        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self.server_port)
+        first = await browser_reader.read(65536)
+        kind = "websocket" if first.startswith(self.STREAM) else "http"
+        server_writer.write(first)
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter, counted: bool) -> None:
+            try:
+                while data := await source.read(65536):
+                    if counted:
+                        self.sent[kind] += len(data)
+                    sink.write(data)
+                    await sink.drain()
+            except ConnectionError:
+                pass
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(browser_reader, server_writer, False), pipe(server_reader, browser_writer, True))

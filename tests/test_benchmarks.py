@@ -1,14 +1,19 @@
 """The benchmark's report: ratios paired by round and the count of rounds meeting a target, on
-constructed measurements (the medians checked against numpy)."""
+constructed measurements (the medians checked against numpy); and its byte meter on the wire,
+against a server on 127.0.0.1 that sends known bytes."""
 
 from __future__ import annotations
 
 import math
+import socket
+import socketserver
+import threading
 
 import numpy as np
 import pytest
 
 from benchmarks.__main__ import report, round_ratios, target_verdict
+from benchmarks.live import WireMeter
 
 
 def test_each_round_is_divided_by_the_floor_of_the_same_round():
@@ -52,3 +57,31 @@ def test_a_floor_without_a_target_is_shown_not_judged(capsys):
 def test_a_floor_of_nothing_is_reported_as_missed_not_as_an_error(capsys):
     report("websocket bytes", "kB", [2.0, 3.0], [0.0, 0.0], 1.3)
     assert capsys.readouterr().out.strip().endswith("| infx | inf (inf-inf) | 1.3x: missed in all 2 rounds |")
+
+
+def test_the_wire_meter_counts_what_the_server_sends_on_each_kind_of_connection():
+    """Each answer is relayed unchanged and counted once, by the kind of its connection's first request;
+    what the browser sends is not counted."""
+    answers = {b"/_stcore/stream": bytes(range(256)) * 40, b"/static/app.js": b"x" * 5_000}
+
+    class Answer(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            path = self.request.recv(65536).split()[1]
+            self.request.sendall(answers[path])
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answer) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        with WireMeter(server.server_address[1]) as meter:
+
+            def fetch(path: bytes) -> bytes:
+                with socket.create_connection(("127.0.0.1", meter.port)) as browser:
+                    browser.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + b"y" * 3_000)
+                    received = b""
+                    while chunk := browser.recv(65536):
+                        received += chunk
+                    return received
+
+            assert fetch(b"/_stcore/stream") == answers[b"/_stcore/stream"]
+            assert fetch(b"/static/app.js") == fetch(b"/static/app.js") == answers[b"/static/app.js"]
+            assert meter.sent == {"websocket": 10_240, "http": 10_000}
+        server.shutdown()

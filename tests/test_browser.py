@@ -17,7 +17,8 @@ from urllib.parse import urlparse
 import pytest
 from shapely.ops import unary_union
 
-from benchmarks.live import CHROMIUM, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server, wait_until_rendered
+from benchmarks.browser import ByteMeter
+from benchmarks.live import CHROMIUM, WireMeter, free_port, launch_chromium, open_sessions_at_once, start_server, stop_server, wait_until_rendered
 from indicators.areas import Area
 from indicators.snapshot import Snapshot
 from loaders.snapshot_files import PROJECT_ROOT
@@ -246,6 +247,31 @@ def test_streamlit_frontend_files_are_sent_compressed_and_unchanged(base_url):
     assert status == 200 and headers["Content-Encoding"] is None and body == (bundles / "media" / Path(font).name).read_bytes()
     unknown = [get(f"/static/js/no-such-file-{n}.js", **{"Accept-Encoding": "gzip"}) for n in range(2)]
     assert all(headers["Content-Encoding"] is None for _, headers, _ in unknown)  # not compressed, so never kept
+
+
+def test_the_websocket_travels_compressed(base_url, browser):
+    """.streamlit/config.toml: the server takes up the browser's offer of permessage-deflate, so a claim
+    page's messages (as the page reads them) travel in well under half their size (counted by a relay)."""
+    with WireMeter(urlparse(base_url).port) as wire:
+        context, tab, problems = open_tab(browser, DESKTOP)
+        messages = ByteMeter(context, tab)
+        extensions: list[str] = []
+        handshakes = context.new_cdp_session(tab)
+        handshakes.on(
+            "Network.webSocketHandshakeResponseReceived",
+            lambda event: extensions.append(
+                {name.lower(): value for name, value in event["response"]["headers"].items()}.get("sec-websocket-extensions", "")
+            ),
+        )
+        handshakes.send("Network.enable")
+        tab.goto(wire.url + "/knife_injury_under_25?area=Hackney")
+        wait_until_rendered(tab)
+        tab.wait_for_load_state("networkidle")
+        context.close()
+    assert not problems, problems
+    assert len(extensions) == 1 and extensions[0].startswith("permessage-deflate"), extensions
+    assert messages.websocket > 20_000, "the page should have drawn its charts and table"
+    assert 0 < wire.sent["websocket"] < 0.5 * messages.websocket, (wire.sent, messages.websocket)
 
 
 def test_sources_page(base_url, page):
