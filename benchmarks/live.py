@@ -4,6 +4,7 @@ the browser tests and the benchmarks."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -210,4 +211,7 @@ class WireMeter:
             finally:
                 sink.close()
 
-        await asyncio.gather(pipe(browser_reader, server_writer, False), pipe(server_reader, browser_writer, True))
+        # Ended by _close: the cancellation stops here, since on Python 3.11 asyncio's stream server logs
+        # a cancelled handler's task as an error.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(pipe(browser_reader, server_writer, False), pipe(server_reader, browser_writer, True))

@@ -446,11 +446,13 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
 
 
 def test_the_side_by_side_csv_is_written_when_clicked(base_url, page):
-    """The side-by-side table is drawn from its cached screen form; its CSV is made from the table itself
+    """The side-by-side table is drawn from its cached screen form, headed by its column names; its CSV is made from the table itself
     only when asked for (ui.charts.table_download). Homicide offences: 112, then 104 (SOURCES.md)."""
     page.goto(f"{base_url}/knife_homicides?area=London")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     wait_until_rendered(page)
+    headers = page.locator("[data-testid='stDataFrame'] table thead th").all_inner_texts()  # the grid's accessible copy
+    assert [h.strip() for h in headers[:5]] == ["Figure", "Unit", "Months compared", "Previous", "Current"], headers
     file_name, rows = downloaded_csv(page, "side-by-side-knife-homicides", "figure")
     assert file_name == "claim-1-London-FY2024-25-vs-FY2023-24.csv"
     offences = rows["Homicide offences (all methods, all ages)"]
