@@ -6,7 +6,8 @@ Nothing here asserts a target; targets are printed beside the ratios for a perso
 
 - browser: alternating fresh servers of the bare Streamlit app (benchmarks/bare_app.py) and
            the dashboard in headless Chromium: cold start, deep link to a claim page, area
-           change, bytes to the browser, server memory after every page (benchmarks/browser.py);
+           change, bytes to the browser (the websocket's as read and on the wire), server memory
+           after every page (benchmarks/browser.py);
            cold start and memory also against the bare app with the dashboard's libraries
            imported (benchmarks/bare_app_with_libraries.py), with no target.
 - rerun:   server script time per rerun (AppTest) of the scorecard and claim pages 1 and 3,
