@@ -157,8 +157,7 @@ class WireMeter:
 
     ``with WireMeter(server_port) as meter:`` open ``meter.url``; ``meter.sent`` then holds the
     bytes sent on websocket connections (those opened by a request for Streamlit's stream) and
-    on the rest (HTTP). Read it once the page has settled; each connection is counted as it ends
-    or as data arrives, whichever is first.
+    on the rest (HTTP). Bytes are counted as they are relayed, so read it once the page has settled.
     """
 
     STREAM = b"GET /_stcore/stream"
