@@ -446,8 +446,9 @@ def test_a_table_opens_on_request_and_its_csv_holds_the_figures(base_url, page):
 
 
 def test_the_side_by_side_csv_is_written_when_clicked(base_url, page):
-    """The side-by-side table is drawn from its cached screen form, headed by its column names; its CSV is made from the table itself
-    only when asked for (ui.charts.table_download). Homicide offences: 112, then 104 (SOURCES.md)."""
+    """The side-by-side table is drawn from its cached screen form, headed by its column names; its CSV
+    is made from the table itself only when asked for (ui.charts.table_download). Homicide offences:
+    112, then 104 (SOURCES.md)."""
     page.goto(f"{base_url}/knife_homicides?area=London")
     page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
     wait_until_rendered(page)
